@@ -1,0 +1,51 @@
+"""Settings, built once from the environment and passed in explicitly: never a module-level global."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the registry needs to know about where it runs."""
+
+    mongodb_uri: str | None = None
+    """A MongoDB-compatible server to use; None starts the embedded FerretDB."""
+    data_dir: Path = PROJECT_ROOT / ".data"
+    """Where the embedded database keeps its files (and its state)."""
+    ferretdb_bin: Path = PROJECT_ROOT / "bin" / "ferretdb"
+    seed_dir: Path = PROJECT_ROOT / "seed"
+    assets_dir: Path = PROJECT_ROOT / ".assets" / "node_modules"
+    """GraphiQL's JavaScript and CSS, installed from the npm registry by the setup."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db_timeout_ms: int = 5000
+    seed_on_empty: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read MONGODB_URI and REGISTRY_* variables; unset ones keep their defaults."""
+        e = os.environ if env is None else env
+        kw: dict[str, object] = {"mongodb_uri": e.get("MONGODB_URI") or None}
+        if "REGISTRY_DATA_DIR" in e:
+            kw["data_dir"] = Path(e["REGISTRY_DATA_DIR"]).resolve()
+        if "REGISTRY_FERRETDB_BIN" in e:
+            kw["ferretdb_bin"] = Path(e["REGISTRY_FERRETDB_BIN"]).resolve()
+        if "REGISTRY_SEED_DIR" in e:
+            kw["seed_dir"] = Path(e["REGISTRY_SEED_DIR"]).resolve()
+        if "REGISTRY_ASSETS_DIR" in e:
+            kw["assets_dir"] = Path(e["REGISTRY_ASSETS_DIR"]).resolve()
+        if "REGISTRY_HOST" in e:
+            kw["host"] = e["REGISTRY_HOST"]
+        if "REGISTRY_PORT" in e:
+            kw["port"] = int(e["REGISTRY_PORT"])
+        if "REGISTRY_DB_TIMEOUT_MS" in e:
+            kw["db_timeout_ms"] = int(e["REGISTRY_DB_TIMEOUT_MS"])
+        if "REGISTRY_SEED_ON_EMPTY" in e:
+            kw["seed_on_empty"] = e["REGISTRY_SEED_ON_EMPTY"].lower() not in ("0", "false", "no")
+        return cls(**kw)  # type: ignore[arg-type]

@@ -1,0 +1,32 @@
+"""ISO 8601 durations, as retention periods and notice periods are recorded."""
+
+from __future__ import annotations
+
+import re
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+def is_iso_duration(text: str) -> bool:
+    """True for durations such as P90D, P2Y, P26M, PT72H; false for '90 days' or 'P'."""
+    return bool(_DURATION.match(text))
+
+
+def approximate_days(text: str) -> float | None:
+    """The duration in days (a year as 365.25, a month as 30.44), for comparing periods; None if invalid."""
+    m = _DURATION.match(text)
+    if not m:
+        return None
+    p = {k: int(v) if v else 0 for k, v in m.groupdict().items()}
+    return (
+        p["years"] * 365.25
+        + p["months"] * 30.44
+        + p["weeks"] * 7
+        + p["days"]
+        + p["hours"] / 24
+        + p["minutes"] / 1440
+        + p["seconds"] / 86400
+    )

@@ -1,0 +1,115 @@
+"""Closed vocabularies of the register, in the privacy team's words."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    """The role an organisation takes for a processing activity (GDPR Art 4(7), 4(8), 26)."""
+
+    CONTROLLER = "CONTROLLER"
+    PROCESSOR = "PROCESSOR"
+    JOINT_CONTROLLER = "JOINT_CONTROLLER"
+
+
+class Framework(str, Enum):
+    """A data-protection law whose lawful bases the register knows."""
+
+    GDPR = "GDPR"
+    DPDP = "DPDP"
+    CCPA = "CCPA"
+
+
+class Adequacy(str, Enum):
+    """A country's status for transfers out of the EU under GDPR Chapter V."""
+
+    EEA = "EEA"
+    FULL = "FULL"
+    PARTIAL = "PARTIAL"
+    NONE = "NONE"
+
+
+class MechanismKind(str, Enum):
+    """Which Chapter V route a transfer mechanism is."""
+
+    ADEQUACY = "ADEQUACY"
+    SAFEGUARD = "SAFEGUARD"
+    DEROGATION = "DEROGATION"
+
+
+class SpecialCategory(str, Enum):
+    """The special categories of personal data of GDPR Art 9(1)."""
+
+    RACIAL_OR_ETHNIC_ORIGIN = "RACIAL_OR_ETHNIC_ORIGIN"
+    POLITICAL_OPINIONS = "POLITICAL_OPINIONS"
+    RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS = "RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS"
+    TRADE_UNION_MEMBERSHIP = "TRADE_UNION_MEMBERSHIP"
+    GENETIC_DATA = "GENETIC_DATA"
+    BIOMETRIC_DATA = "BIOMETRIC_DATA"
+    HEALTH = "HEALTH"
+    SEX_LIFE_OR_SEXUAL_ORIENTATION = "SEX_LIFE_OR_SEXUAL_ORIENTATION"
+
+
+class CcpaCategory(str, Enum):
+    """CCPA/CPRA personal-information categories, Cal. Civ. Code 1798.140(v)(1)(A)-(L)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+    G = "G"
+    H = "H"
+    I = "I"  # noqa: E741 - the statute's own letter
+    J = "J"
+    K = "K"
+    L = "L"
+
+
+class RecipientKind(str, Enum):
+    """What kind of recipient of personal data a record describes."""
+
+    SUBPROCESSOR = "SUBPROCESSOR"
+    SERVICE_PROVIDER = "SERVICE_PROVIDER"
+    PUBLIC_AUTHORITY = "PUBLIC_AUTHORITY"
+    ACQUIRER = "ACQUIRER"
+    THIRD_PARTY = "THIRD_PARTY"
+    AFFILIATE = "AFFILIATE"
+
+
+class DpaStatus(str, Enum):
+    """Whether a data-processing agreement (or equivalent contract) with a recipient is on record."""
+
+    STATED = "STATED"
+    SIGNED = "SIGNED"
+    NOT_STATED = "NOT_STATED"
+
+
+class SubprocessorAuthorisation(str, Enum):
+    """The controller's written authorisation for engaging subprocessors, GDPR Art 28(2)."""
+
+    GENERAL = "GENERAL"
+    SPECIFIC = "SPECIFIC"
+
+
+class CommitmentKind(str, Enum):
+    """A time-bound promise a policy makes."""
+
+    RIGHTS_RESPONSE = "RIGHTS_RESPONSE"
+    BREACH_NOTIFICATION = "BREACH_NOTIFICATION"
+    POLICY_CHANGE_NOTICE = "POLICY_CHANGE_NOTICE"
+    DELETION = "DELETION"
+    OTHER = "OTHER"
+
+
+class DocumentKind(str, Enum):
+    """The kind of published document an inventory was translated from."""
+
+    PRIVACY_POLICY = "PRIVACY_POLICY"
+    REFUND_POLICY = "REFUND_POLICY"
+    COOKIE_POLICY = "COOKIE_POLICY"
+    TERMS = "TERMS"
+    DPA = "DPA"
+    OTHER = "OTHER"

@@ -1,0 +1,347 @@
+"""The records of the register as dataclasses.
+
+Organisation-scoped records are identified by the organisation's slug and a key unique within it; their `id`
+is `slug/key`. Reference data is identified by its own natural key (a country code, a mechanism code,
+`FRAMEWORK:code` for a lawful basis, the dotted key of a shared data category).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from registry.domain.enums import (
+    Adequacy,
+    CcpaCategory,
+    CommitmentKind,
+    DocumentKind,
+    DpaStatus,
+    Framework,
+    MechanismKind,
+    RecipientKind,
+    Role,
+    SpecialCategory,
+    SubprocessorAuthorisation,
+)
+
+
+def scoped_id(organization: str, key: str) -> str:
+    """The id of an organisation-scoped record."""
+    return f"{organization}/{key}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where in a published document a fact was stated."""
+
+    document: str
+    section: str | None = None
+    quote: str | None = None
+
+
+# --- reference data -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """A lawful basis (or Art 9(2) condition) of one framework."""
+
+    framework: Framework
+    code: str
+    article: str
+    title: str
+    description: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.framework.value}:{self.code}"
+
+
+@dataclass(frozen=True)
+class TransferMechanism:
+    """A legal route for an international transfer (GDPR Chapter V, UK equivalents)."""
+
+    code: str
+    kind: MechanismKind
+    article: str
+    title: str
+    description: str | None = None
+    scc_module: int | None = None
+    parties: list[Role] = field(default_factory=list)
+    valid_until: dt.date | None = None
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country with its EU adequacy status."""
+
+    code: str
+    name: str
+    adequacy: Adequacy
+    note: str | None = None
+    decision: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    """A node of the data-category taxonomy; `organization` is set for an organisation's own categories."""
+
+    key: str
+    name: str
+    description: str | None = None
+    organization: str | None = None
+    special_category: SpecialCategory | None = None
+    criminal: bool = False
+    ccpa: CcpaCategory | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key) if self.organization else self.key
+
+    @property
+    def parent_key(self) -> str | None:
+        head, dot, _ = self.key.rpartition(".")
+        return head if dot else None
+
+
+# --- the organisation and its inventory ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A way to reach the organisation for a stated purpose."""
+
+    purpose: str
+    email: str | None = None
+    phone: str | None = None
+    url: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named person or office (DPO, representative)."""
+
+    name: str | None = None
+    email: str | None = None
+    address: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class AgeLimit:
+    """The minimum age a service states for its users."""
+
+    age: int
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A time-bound promise made in a policy (rights response, breach notice, ...)."""
+
+    kind: CommitmentKind
+    description: str
+    period: str | None = None
+    business_days: bool = False
+    stated_as: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A published document an inventory was translated from."""
+
+    key: str
+    title: str
+    kind: DocumentKind = DocumentKind.PRIVACY_POLICY
+    effective_date: dt.date | None = None
+    file: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Organization:
+    """The controller or processor whose register this is."""
+
+    slug: str
+    legal_name: str
+    description: str | None = None
+    country: str | None = None
+    address: str | None = None
+    roles: list[Role] = field(default_factory=list)
+    frameworks: list[Framework] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    dpo: Person | None = None
+    representative: Person | None = None
+    minimum_age: AgeLimit | None = None
+    commitments: list[Commitment] = field(default_factory=list)
+    subprocessor_notice_period: str | None = None
+    documents: list[SourceDocument] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.slug
+
+
+@dataclass(frozen=True)
+class DataSubjectCategory:
+    """A category of people whose data is processed."""
+
+    organization: str
+    key: str
+    name: str
+    description: str | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """A purpose of processing."""
+
+    organization: str
+    key: str
+    name: str
+    description: str | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A subprocessor, service provider or other recipient of personal data."""
+
+    organization: str
+    key: str
+    name: str
+    named: bool = False
+    kind: RecipientKind = RecipientKind.THIRD_PARTY
+    role: Role | None = None
+    services: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    dpa: DpaStatus = DpaStatus.NOT_STATED
+    dpa_note: str | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+    @property
+    def is_processor(self) -> bool:
+        """Subprocessors and service providers act on the organisation's behalf."""
+        return self.role == Role.PROCESSOR or self.kind in (
+            RecipientKind.SUBPROCESSOR,
+            RecipientKind.SERVICE_PROVIDER,
+        )
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A transfer of personal data to another country."""
+
+    organization: str
+    key: str
+    origin: str | None = None
+    destination: str | None = None
+    destination_note: str | None = None
+    recipient: str | None = None
+    mechanism: str | None = None
+    stated_as: str | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """How long some data is kept, from which event, and why."""
+
+    organization: str
+    key: str
+    covers: str
+    data_categories: list[str] = field(default_factory=list)
+    period: str | None = None
+    trigger: str | None = None
+    reason: str | None = None
+    stated_as: str | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
+class SecurityMeasure:
+    """A technical or organisational measure (GDPR Art 32(1))."""
+
+    organization: str
+    key: str
+    description: str
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
+class BasisAssignment:
+    """A lawful basis (or Art 9(2) condition) relied on for a purpose, as the document states it."""
+
+    basis: str
+    stated_as: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class PurposeAssignment:
+    """A purpose of a processing activity, with the lawful bases that cover it."""
+
+    purpose: str
+    lawful_bases: list[BasisAssignment] = field(default_factory=list)
+    special_category_conditions: list[BasisAssignment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProcessingActivity:
+    """An entry of the record of processing activities (GDPR Art 30)."""
+
+    organization: str
+    key: str
+    name: str
+    role: Role
+    description: str | None = None
+    controller: str | None = None
+    subprocessor_authorisation: SubprocessorAuthorisation | None = None
+    purposes: list[PurposeAssignment] = field(default_factory=list)
+    data_categories: list[str] = field(default_factory=list)
+    data_subjects: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    transfers: list[str] = field(default_factory=list)
+    retention_rules: list[str] = field(default_factory=list)
+    security_measures: list[str] = field(default_factory=list)
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)

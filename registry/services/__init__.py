@@ -1,0 +1,1 @@
+"""Services: plain functions over the domain that the API and the command line both call."""

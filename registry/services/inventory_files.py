@@ -1,0 +1,111 @@
+"""Reading and writing inventory files (the `seed/` format, see seed/FORMAT.md) as domain objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from registry.domain import models as m
+from registry.domain.errors import InvalidInventory, Problem
+from registry.domain.inventory import Inventory, ReferenceData
+from registry.storage.codec import DecodeError, decode
+
+SCOPED_LISTS: dict[str, type] = {
+    "data_subjects": m.DataSubjectCategory,
+    "purposes": m.Purpose,
+    "recipients": m.Recipient,
+    "transfers": m.Transfer,
+    "retention_rules": m.RetentionRule,
+    "security_measures": m.SecurityMeasure,
+    "processing_activities": m.ProcessingActivity,
+}
+TOP_LEVEL = {"organization", "data_categories", *SCOPED_LISTS}
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as f:
+            return yaml.safe_load(f)
+    except yaml.YAMLError as e:
+        raise InvalidInventory(str(path), [Problem("", f"not valid YAML: {e}", "INVALID_YAML")]) from None
+
+
+def load_reference(directory: Path) -> ReferenceData:
+    """The shared reference data from `seed/reference/`."""
+    parts: dict[str, Any] = {}
+    for name, cls in [
+        ("legal_bases", m.LegalBasis),
+        ("transfer_mechanisms", m.TransferMechanism),
+        ("countries", m.Country),
+        ("data_categories", m.DataCategory),
+    ]:
+        path = directory / f"{name}.yaml"
+        data = read_yaml(path) or {}
+        try:
+            parts[name] = [decode(cls, d, strict=True, where=f"{path.name}: {name}[{i}]")
+                           for i, d in enumerate(data.get(name, []))]
+        except DecodeError as e:
+            raise InvalidInventory(str(path), [Problem(name, str(e), "INVALID_FIELD")]) from None
+    return ReferenceData(**parts)
+
+
+def inventory_from_mapping(data: Any, where: str, reference: ReferenceData) -> Inventory:
+    """Decode one organisation's file; category keys in references become category ids."""
+    if not isinstance(data, dict) or not isinstance(data.get("organization"), dict):
+        raise InvalidInventory(where, [Problem("organization", "the file must start with an `organization:` "
+                                               "mapping (see seed/FORMAT.md)", "MISSING")])
+    unknown = sorted(set(data) - TOP_LEVEL)
+    if unknown:
+        raise InvalidInventory(where, [Problem(k, f"unknown section '{k}'; allowed: {', '.join(sorted(TOP_LEVEL))}",
+                                               "UNKNOWN_FIELD") for k in unknown])
+    try:
+        org = decode(m.Organization, data["organization"], strict=True, where="organization")
+        slug = org.slug
+        own = [decode(m.DataCategory, {**c, "organization": slug}, strict=True, where=f"data_categories[{i}]")
+               for i, c in enumerate(data.get("data_categories") or [])]
+        shared = {c.key for c in reference.data_categories}
+        own_keys = {c.key for c in own}
+
+        def category_id(key: str) -> str:
+            return m.scoped_id(slug, key) if key in own_keys and key not in shared else key
+
+        lists: dict[str, list[Any]] = {}
+        for name, cls in SCOPED_LISTS.items():
+            items = []
+            for i, raw in enumerate(data.get(name) or []):
+                if not isinstance(raw, dict):
+                    raise DecodeError(f"{name}[{i}]: expected a mapping")
+                raw = {**raw, "organization": slug}
+                if "data_categories" in raw and isinstance(raw["data_categories"], list):
+                    raw["data_categories"] = [category_id(k) if isinstance(k, str) else k
+                                              for k in raw["data_categories"]]
+                items.append(decode(cls, raw, strict=True, where=f"{name}[{i}]"))
+            lists[name] = items
+    except DecodeError as e:
+        raise InvalidInventory(where, [Problem(str(e).split(":")[0], str(e), "INVALID_FIELD")]) from None
+    own = [_inherit_flags(c, reference, own) for c in own]
+    return Inventory(organization=org, data_categories=own, **lists)
+
+
+def _inherit_flags(cat: m.DataCategory, reference: ReferenceData, own: list[m.DataCategory]) -> m.DataCategory:
+    """An organisation's category under a special, criminal or CCPA-lettered parent inherits those flags."""
+    by_key = {c.key: c for c in [*reference.data_categories, *own]}
+    special, criminal, ccpa = cat.special_category, cat.criminal, cat.ccpa
+    parent = cat.parent_key
+    while parent and parent in by_key:
+        p = by_key[parent]
+        special = special or p.special_category
+        criminal = criminal or p.criminal
+        ccpa = ccpa or p.ccpa
+        parent = p.parent_key
+    return m.DataCategory(**{**vars(cat), "special_category": special, "criminal": criminal, "ccpa": ccpa})
+
+
+def load_inventory_file(path: Path, reference: ReferenceData) -> Inventory:
+    return inventory_from_mapping(read_yaml(path), str(path), reference)
+
+
+def inventory_files(seed_dir: Path) -> list[Path]:
+    return sorted((seed_dir / "organizations").glob("*.yaml"))

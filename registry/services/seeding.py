@@ -1,0 +1,80 @@
+"""Loading the seed (reference data and organisation inventories) through the repositories, idempotently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry.domain.errors import InvalidInventory
+from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.validation import validate_inventory, validate_reference
+from registry.services.inventory_files import inventory_files, load_inventory_file, load_reference
+from registry.storage.repositories import Repositories, WriteCounts
+
+
+@dataclass
+class SeedReport:
+    """What a seed run wrote, per collection."""
+
+    counts: dict[str, WriteCounts] = field(default_factory=dict)
+
+    def add(self, name: str, c: WriteCounts) -> None:
+        self.counts[name] = self.counts.get(name, WriteCounts()) + c
+
+    @property
+    def changed(self) -> int:
+        return sum(c.created + c.updated for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [f"{n:24} created {c.created:5}  updated {c.updated:5}  unchanged {c.unchanged:5}"
+                for n, c in self.counts.items()]
+
+
+def read_seed(seed_dir: Path) -> tuple[ReferenceData, list[Inventory]]:
+    """Read and validate every seed file; raises InvalidInventory listing every problem found."""
+    reference = load_reference(seed_dir / "reference")
+    problems = validate_reference(reference)
+    if problems:
+        raise InvalidInventory(str(seed_dir / "reference"), problems)
+    inventories = []
+    for path in inventory_files(seed_dir):
+        inv = load_inventory_file(path, reference)
+        problems = validate_inventory(inv, reference)
+        if problems:
+            raise InvalidInventory(str(path), problems)
+        inventories.append(inv)
+    return reference, inventories
+
+
+async def store_reference(repos: Repositories, reference: ReferenceData, report: SeedReport) -> None:
+    report.add("legal_bases", await repos.legal_bases.upsert_many(reference.legal_bases))
+    report.add("transfer_mechanisms", await repos.transfer_mechanisms.upsert_many(reference.transfer_mechanisms))
+    report.add("countries", await repos.countries.upsert_many(reference.countries))
+    report.add("data_categories", await repos.data_categories.upsert_many(reference.data_categories))
+
+
+async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport) -> None:
+    """Write an inventory, referenced records first, so no stored reference ever points at nothing."""
+    report.add("organizations", await repos.organizations.upsert_many([inv.organization]))
+    report.add("data_categories", await repos.data_categories.upsert_many(inv.data_categories))
+    report.add("data_subjects", await repos.data_subjects.upsert_many(inv.data_subjects))
+    report.add("purposes", await repos.purposes.upsert_many(inv.purposes))
+    report.add("recipients", await repos.recipients.upsert_many(inv.recipients))
+    report.add("transfers", await repos.transfers.upsert_many(inv.transfers))
+    report.add("retention_rules", await repos.retention_rules.upsert_many(inv.retention_rules))
+    report.add("security_measures", await repos.security_measures.upsert_many(inv.security_measures))
+    report.add("processing_activities", await repos.processing_activities.upsert_many(inv.processing_activities))
+
+
+async def seed(repos: Repositories, seed_dir: Path) -> SeedReport:
+    """Load the whole seed; running it twice changes nothing the second time."""
+    reference, inventories = read_seed(seed_dir)
+    report = SeedReport()
+    await store_reference(repos, reference, report)
+    for inv in inventories:
+        await store_inventory(repos, inv, report)
+    return report
+
+
+async def is_empty(repos: Repositories) -> bool:
+    return await repos.organizations.count() == 0 and await repos.legal_bases.count() == 0

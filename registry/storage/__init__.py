@@ -1,0 +1,1 @@
+"""Storage: the MongoDB client, BSON <-> domain mapping, repositories and indexes."""

@@ -1,0 +1,68 @@
+"""Opening the database: the server at MONGODB_URI, or the embedded FerretDB when it is unset."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo import AsyncMongoClient, uri_parser
+from pymongo.asynchronous.database import AsyncDatabase
+
+from registry.config import Settings
+from registry.storage.embedded import EmbeddedFerretDB
+from registry.storage.indexes import ensure_indexes
+from registry.storage.repositories import Repositories
+
+DEFAULT_DB_NAME = "registry"
+
+
+@dataclass
+class Database:
+    """An open connection: the client, the database and its repositories."""
+
+    client: AsyncMongoClient[dict[str, Any]]
+    db: AsyncDatabase[dict[str, Any]]
+    repos: Repositories
+    embedded: EmbeddedFerretDB | None = None
+
+    async def ping(self) -> None:
+        await self.client.admin.command("ping")
+
+
+def database_name(uri: str) -> str:
+    """The database named in the URI's path, `registry` when it names none."""
+    return uri_parser.parse_uri(uri).get("database") or DEFAULT_DB_NAME
+
+
+def make_client(uri: str, settings: Settings, **kwargs: Any) -> AsyncMongoClient[dict[str, Any]]:
+    return AsyncMongoClient(
+        uri,
+        serverSelectionTimeoutMS=settings.db_timeout_ms,
+        connectTimeoutMS=settings.db_timeout_ms,
+        socketTimeoutMS=max(settings.db_timeout_ms * 6, 30000),
+        appname="registry",
+        **kwargs,
+    )
+
+
+@asynccontextmanager
+async def open_database(settings: Settings, **client_kwargs: Any) -> AsyncIterator[Database]:
+    """Connect (starting the embedded FerretDB if needed), create indexes, and close everything on exit."""
+    async with AsyncExitStack() as stack:
+        embedded = None
+        uri = settings.mongodb_uri
+        if uri is None:
+            embedded = EmbeddedFerretDB(settings.ferretdb_bin, settings.data_dir)
+            await asyncio.to_thread(embedded.start)
+            stack.callback(embedded.stop)
+            uri = embedded.uri
+        client = make_client(uri, settings, **client_kwargs)
+        stack.push_async_callback(client.close)
+        db = client[database_name(uri)]
+        database = Database(client, db, Repositories(db), embedded)
+        await database.ping()
+        await ensure_indexes(database.repos)
+        yield database

@@ -1,0 +1,126 @@
+"""The embedded default database: FerretDB v1 with its SQLite backend, started and stopped by the registry.
+
+It listens on loopback only, with telemetry disabled, and keeps its data under the data folder, so a local
+registry persists across restarts. A lock file stops two registries from sharing one data folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded FerretDB could not be started; the message says why and what to do."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class EmbeddedFerretDB:
+    """A FerretDB process serving `data_dir` on 127.0.0.1; use as a context manager."""
+
+    binary: Path
+    data_dir: Path
+    port: int = 0
+    debug_port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    _lock: int | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/registry"
+
+    @property
+    def metrics_url(self) -> str:
+        """Prometheus metrics, among them a counter of commands received by name."""
+        return f"http://127.0.0.1:{self.debug_port}/debug/metrics"
+
+    def start(self, timeout: float = 30.0) -> EmbeddedFerretDB:
+        if not self.binary.exists():
+            raise EmbeddedDatabaseError(
+                f"FerretDB is not installed at {self.binary}. Run scripts/setup.sh (it builds FerretDB v1.24.2 "
+                "with Go), or set MONGODB_URI to a MongoDB server."
+            )
+        sqlite_dir = self.data_dir / "sqlite"
+        state_dir = self.data_dir / "state"
+        sqlite_dir.mkdir(parents=True, exist_ok=True)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(self.data_dir / ".lock", os.O_CREAT | os.O_RDWR)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock)
+            self._lock = None
+            raise EmbeddedDatabaseError(
+                f"Another registry is already using the data folder {self.data_dir}. Stop it first, or point "
+                "REGISTRY_DATA_DIR at another folder."
+            ) from None
+        self.port = self.port or free_port()
+        self.debug_port = self.debug_port or free_port()
+        log = open(self.data_dir / "ferretdb.log", "ab")  # noqa: SIM115 - handed to the child process
+        self.process = subprocess.Popen(
+            [
+                str(self.binary),
+                "--handler=sqlite",
+                f"--sqlite-url=file:{sqlite_dir}/",
+                f"--listen-addr=127.0.0.1:{self.port}",
+                f"--debug-addr=127.0.0.1:{self.debug_port}",
+                f"--state-dir={state_dir}",
+                "--telemetry=disable",
+                "--log-level=warn",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self._release()
+                raise EmbeddedDatabaseError(
+                    f"FerretDB exited with code {self.process.returncode}; see {self.data_dir / 'ferretdb.log'}"
+                )
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise EmbeddedDatabaseError(f"FerretDB did not listen on 127.0.0.1:{self.port} within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        """Stop FerretDB cleanly (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            os.close(self._lock)
+            self._lock = None
+
+    def __enter__(self) -> EmbeddedFerretDB:
+        return self.start()
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,138 @@
+"""One repository per collection: domain objects in, domain objects out, reads batched with `$in`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from pymongo import ReplaceOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from registry.domain import models as m
+from registry.storage.codec import decode, encode
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Identified)
+
+# Fields the storage adds to a record; they are not part of the domain object.
+STORAGE_FIELDS = ("_id",)
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    """What an idempotent write did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: WriteCounts) -> WriteCounts:
+        return WriteCounts(
+            self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged
+        )
+
+
+class Repository(Generic[T]):
+    """Stores one kind of record in one collection, keyed by the record's natural id."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], name: str, cls: type[T], order: Sequence[str]):
+        self.collection: AsyncCollection[dict[str, Any]] = db[name]
+        self.name = name
+        self.cls = cls
+        self.order = [(f, 1) for f in order]
+
+    def to_doc(self, obj: T) -> dict[str, Any]:
+        return {"_id": obj.id, **encode(obj)}
+
+    def from_doc(self, doc: dict[str, Any]) -> T:
+        return decode(self.cls, {k: v for k, v in doc.items() if k not in STORAGE_FIELDS}, where=self.name)
+
+    async def get_many(self, ids: Iterable[str]) -> dict[str, T]:
+        """The records with these ids, in one query; missing ids are absent from the result."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        docs = await self.collection.find({"_id": {"$in": wanted}}).to_list(None)
+        return {d["_id"]: self.from_doc(d) for d in docs}
+
+    async def get(self, id_: str) -> T | None:
+        doc = await self.collection.find_one({"_id": id_})
+        return self.from_doc(doc) if doc else None
+
+    async def find(self, query: dict[str, Any] | None = None) -> list[T]:
+        docs = await self.collection.find(query or {}).sort(self.order).to_list(None)
+        return [self.from_doc(d) for d in docs]
+
+    async def by_organizations(self, slugs: Iterable[str]) -> dict[str, list[T]]:
+        """Each organisation's records, for several organisations in one query."""
+        wanted = list(dict.fromkeys(slugs))
+        out: dict[str, list[T]] = {s: [] for s in wanted}
+        if wanted:
+            cursor = self.collection.find({"organization": {"$in": wanted}}).sort(self.order)
+            async for d in cursor:
+                out[d["organization"]].append(self.from_doc(d))
+        return out
+
+    async def count(self, query: dict[str, Any] | None = None) -> int:
+        return await self.collection.count_documents(query or {})
+
+    async def upsert_many(self, objs: Sequence[T], batch: int = 500) -> WriteCounts:
+        """Write records that are new or differ from what is stored; running it twice changes nothing."""
+        total = WriteCounts()
+        for start in range(0, len(objs), batch):
+            chunk = objs[start : start + batch]
+            docs = [self.to_doc(o) for o in chunk]
+            stored = {
+                d["_id"]: d
+                async for d in self.collection.find({"_id": {"$in": [d["_id"] for d in docs]}})
+            }
+            ops = []
+            created = updated = unchanged = 0
+            for d in docs:
+                old = stored.get(d["_id"])
+                if old is None:
+                    created += 1
+                elif _same(old, d):
+                    unchanged += 1
+                    continue
+                else:
+                    updated += 1
+                ops.append(ReplaceOne({"_id": d["_id"]}, d, upsert=True))
+            if ops:
+                await self.collection.bulk_write(ops, ordered=True)
+            total = total + WriteCounts(created, updated, unchanged)
+        return total
+
+
+def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
+    return {k: v for k, v in stored.items()} == new
+
+
+class Repositories:
+    """Every repository of the register, over one database."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]):
+        self.organizations = Repository(db, "organizations", m.Organization, ["slug"])
+        self.data_categories = Repository(db, "data_categories", m.DataCategory, ["key"])
+        self.data_subjects = Repository(db, "data_subjects", m.DataSubjectCategory, ["organization", "key"])
+        self.purposes = Repository(db, "purposes", m.Purpose, ["organization", "key"])
+        self.recipients = Repository(db, "recipients", m.Recipient, ["organization", "key"])
+        self.transfers = Repository(db, "transfers", m.Transfer, ["organization", "key"])
+        self.retention_rules = Repository(db, "retention_rules", m.RetentionRule, ["organization", "key"])
+        self.security_measures = Repository(db, "security_measures", m.SecurityMeasure, ["organization", "key"])
+        self.processing_activities = Repository(
+            db, "processing_activities", m.ProcessingActivity, ["organization", "key"]
+        )
+        self.legal_bases = Repository(db, "legal_bases", m.LegalBasis, ["framework", "code"])
+        self.transfer_mechanisms = Repository(db, "transfer_mechanisms", m.TransferMechanism, ["code"])
+        self.countries = Repository(db, "countries", m.Country, ["code"])
+
+    def all(self) -> list[Repository[Any]]:
+        return [v for v in vars(self).values() if isinstance(v, Repository)]
