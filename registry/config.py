@@ -19,7 +19,7 @@ class Settings:
     """Where the embedded database keeps its files (and its state)."""
     ferretdb_bin: Path = PROJECT_ROOT / "bin" / "ferretdb"
     seed_dir: Path = PROJECT_ROOT / "seed"
-    assets_dir: Path = PROJECT_ROOT / ".assets" / "node_modules"
+    assets_dir: Path = PROJECT_ROOT / ".assets" / "graphiql"
     """GraphiQL's JavaScript and CSS, installed from the npm registry by the setup."""
     host: str = "127.0.0.1"
     port: int = 8000

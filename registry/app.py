@@ -1,0 +1,67 @@
+"""The ASGI application: GraphQL at /graphql, GraphiQL's files, health checks; the lifespan opens the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from registry.config import Settings
+from registry.graphql.http import RegistryGraphQL
+from registry.services.seeding import is_empty, seed
+from registry.storage.database import Database, open_database
+
+log = logging.getLogger("registry")
+
+
+def create_app(settings: Settings, database: Database | None = None) -> Starlette:
+    """The registry as an ASGI app. With `database` given, the caller owns it; otherwise the lifespan opens one
+    (the embedded FerretDB when MONGODB_URI is unset) and seeds it when it is empty."""
+    state: dict[str, Database] = {}
+    if database is not None:
+        state["db"] = database
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if database is not None:
+            yield
+            return
+        async with open_database(settings) as db:
+            if settings.seed_on_empty and await is_empty(db.repos):
+                report = await seed(db.repos, settings.seed_dir)
+                log.warning("Empty database: loaded the seed (%d records).", report.changed)
+            state["db"] = db
+            yield
+            state.pop("db", None)
+
+    graphql_app = RegistryGraphQL(lambda: state["db"].repos)
+
+    async def live(request: Request) -> Response:
+        return JSONResponse({"status": "live"})
+
+    async def ready(request: Request) -> Response:
+        try:
+            await state["db"].ping()
+        except Exception as e:  # noqa: BLE001 - any failure means not ready; the reason is reported
+            return JSONResponse({"status": "not ready", "database": f"unavailable: {type(e).__name__}"}, 503)
+        return JSONResponse({"status": "ready", "database": "ok"})
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    static = StaticFiles(directory=settings.assets_dir, packages=[("registry.graphql", "static")],
+                         check_dir=False)
+    routes = [
+        Route("/", home),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/health/live", live),
+        Route("/health/ready", ready),
+        Mount("/static/graphiql", static, name="graphiql-assets"),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

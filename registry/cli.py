@@ -1,0 +1,79 @@
+"""The command line: `registry serve | seed | export-schema` (also `python -m registry`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from registry.config import PROJECT_ROOT, Settings
+from registry.domain.errors import InvalidInventory
+from registry.storage.embedded import EmbeddedDatabaseError
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from registry.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    where = settings.mongodb_uri and "MONGODB_URI" or f"embedded FerretDB, data in {settings.data_dir}"
+    print(f"Registry of processing: http://{host}:{port}/graphql  (database: {where})", flush=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+    return 0
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.services.seeding import seed
+    from registry.storage.database import open_database
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            report = await seed(db.repos, settings.seed_dir)
+        for line in report.lines():
+            print(line)
+        print("Seed loaded: nothing changed." if report.changed == 0 else f"Seed loaded: {report.changed} changes.")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.graphql.schema import schema
+
+    out = Path(args.output)
+    out.write_text(schema.as_str() + "\n", encoding="utf-8")
+    print(f"Wrote {out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="registry", description="Open data inventory and subprocessor registry.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="serve the GraphQL API and GraphiQL (seeds an empty database first)")
+    s.add_argument("--host", default=None, help="address to bind (default 127.0.0.1, loopback only)")
+    s.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    s.set_defaults(func=_serve)
+    sd = sub.add_parser("seed", help="load seed/ into the database; running it twice changes nothing")
+    sd.set_defaults(func=_seed)
+    e = sub.add_parser("export-schema", help="write the GraphQL schema in SDL")
+    e.add_argument("--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file to write")
+    e.set_defaults(func=_export_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    try:
+        return int(args.func(settings, args))
+    except (InvalidInventory, EmbeddedDatabaseError) as e:
+        print(f"registry: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

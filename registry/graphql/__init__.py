@@ -1,0 +1,1 @@
+"""The GraphQL API: types adapt domain objects; resolvers read through per-request DataLoaders."""

@@ -1,0 +1,24 @@
+"""The per-request context and the typed Info alias resolvers receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from registry.graphql.loaders import Loaders
+from registry.storage.repositories import Repositories
+
+
+@dataclass
+class Context:
+    """What a resolver may use: the repositories and this request's loaders."""
+
+    repos: Repositories
+    loaders: Loaders
+    request: Any = None
+    response: Any = None
+
+
+Info = StrawberryInfo[Context, None]

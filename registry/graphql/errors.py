@@ -1,0 +1,14 @@
+"""GraphQL errors a client can fix, tagged with a client error code so tools can tell them from bugs."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+def user_error(message: str, reason: str = "BAD_USER_INPUT") -> GraphQLError:
+    """An error the caller caused: `extensions.code` is BAD_USER_INPUT, `extensions.reason` says which kind."""
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "reason": reason})
+
+
+def not_found(what: str, key: str, hint: str) -> GraphQLError:
+    return user_error(f"No {what} '{key}'. {hint}", "NOT_FOUND")

@@ -1,0 +1,50 @@
+"""DataLoaders, created per request: related records are read in one `$in` query per collection and level."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from registry.storage.repositories import Repositories, Repository
+
+
+def _by_id(repo: Repository[Any]) -> DataLoader[str, Any]:
+    async def load(ids: Sequence[str]) -> list[Any]:
+        found = await repo.get_many(ids)
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _by_organization(repo: Repository[Any]) -> DataLoader[str, list[Any]]:
+    async def load(slugs: Sequence[str]) -> list[list[Any]]:
+        found = await repo.by_organizations(slugs)
+        return [found.get(s, []) for s in slugs]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """A loader by id and a loader by organisation for every collection."""
+
+    def __init__(self, repos: Repositories):
+        self.by_id: dict[str, DataLoader[str, Any]] = {r.name: _by_id(r) for r in repos.all()}
+        self.by_organization: dict[str, DataLoader[str, list[Any]]] = {
+            r.name: _by_organization(r) for r in repos.all()
+        }
+
+    async def many(self, collection: str, ids: Sequence[str]) -> list[Any]:
+        """The records with these ids, in order, skipping ids that resolve to nothing."""
+        if not ids:
+            return []
+        return [x for x in await self.by_id[collection].load_many(list(ids)) if x is not None]
+
+    async def one(self, collection: str, id_: str | None) -> Any:
+        if id_ is None:
+            return None
+        return await self.by_id[collection].load(id_)
+
+    async def of_organization(self, collection: str, slug: str) -> list[Any]:
+        return await self.by_organization[collection].load(slug)

@@ -1,0 +1,106 @@
+"""The read side of the API."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from registry.domain import models as m
+from registry.domain.enums import Framework as FrameworkEnum
+from registry.graphql.context import Info
+from registry.graphql.errors import not_found, user_error
+from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
+from registry.graphql.types.base import Framework, RecordNode, wrap
+from registry.graphql.types.organization import Organization
+from registry.graphql.types.records import (
+    DataSubjectCategory,
+    Purpose,
+    Recipient,
+    RetentionRule,
+    SecurityMeasure,
+    Transfer,
+)
+from registry.graphql.types.reference import Country, DataCategory, LegalBasis, TransferMechanism
+from registry.services.lawful_basis_map import lawful_basis_map
+
+NODE_TYPES: dict[str, type[RecordNode]] = {
+    t.__name__: t
+    for t in (Organization, ProcessingActivity, Purpose, DataSubjectCategory, Recipient, Transfer, RetentionRule,
+              SecurityMeasure, DataCategory, LegalBasis, TransferMechanism, Country)
+}
+
+SLUG_HINT = "List the registered organisations with `{ organizations { slug } }`."
+
+
+async def load_organization(info: Info, slug: str) -> m.Organization:
+    org = await info.context.loaders.one("organizations", slug)
+    if org is None:
+        raise not_found("organisation with slug", slug, SLUG_HINT)
+    return org  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="Questions the register answers.")
+class Query:
+    @strawberry.field(description="Every organisation in the register, by slug.")
+    async def organizations(self, info: Info) -> list[Organization]:
+        return wrap(Organization, await info.context.repos.organizations.find())
+
+    @strawberry.field(description="One organisation by its slug; an unknown slug is an error that says so.")
+    async def organization(self, info: Info, slug: str) -> Organization:
+        return Organization.from_domain(await load_organization(info, slug))
+
+    @strawberry.field(description="Any record by its global ID (as returned in `id` fields).")
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node:  # noqa: A002 - the Relay name
+        cls = NODE_TYPES.get(id.type_name)
+        if cls is None:
+            raise user_error(f"'{id}' is a global ID of type '{id.type_name}', which the register does not have; "
+                             f"known types: {', '.join(sorted(NODE_TYPES))}.", "INVALID_ID")
+        obj = await info.context.loaders.one(cls.collection, id.node_id)
+        if obj is None:
+            raise not_found(f"{cls.__name__} with id", id.node_id, "Use an `id` returned by another query.")
+        return cls.from_domain(obj)
+
+    @strawberry.field(description="The data-category taxonomy: the shared categories, plus an organisation's own "
+                      "when `organization` is given.")
+    async def data_categories(self, info: Info, organization: str | None = None) -> list[DataCategory]:
+        query: dict[str, object] = {"organization": None}
+        if organization is not None:
+            await load_organization(info, organization)
+            query = {"organization": {"$in": [None, organization]}}
+        return wrap(DataCategory, await info.context.repos.data_categories.find(query))
+
+    @strawberry.field(description="Lawful bases and Art 9(2) conditions, of one framework or all.")
+    async def legal_bases(self, info: Info, framework: Framework | None = None) -> list[LegalBasis]:
+        query = {"framework": FrameworkEnum(framework).value} if framework is not None else {}
+        return wrap(LegalBasis, await info.context.repos.legal_bases.find(query))
+
+    @strawberry.field(description="Transfer mechanisms: adequacy, SCC modules, BCRs, DPF, UK IDTA, Art 49 derogations.")
+    async def transfer_mechanisms(self, info: Info) -> list[TransferMechanism]:
+        return wrap(TransferMechanism, await info.context.repos.transfer_mechanisms.find())
+
+    @strawberry.field(description="Countries with their EU adequacy status.")
+    async def countries(self, info: Info) -> list[Country]:
+        return wrap(Country, await info.context.repos.countries.find())
+
+    @strawberry.field(description="Which lawful basis covers each item: one row per processing activity, purpose "
+                      "and data category of the organisation.")
+    async def lawful_basis_map(self, info: Info, organization: str) -> list[LawfulBasisMapRow]:
+        org = await load_organization(info, organization)
+        activities = await info.context.loaders.of_organization("processing_activities", org.slug)
+        rows = lawful_basis_map(activities)
+        loaders = info.context.loaders
+        categories = {c.id: c for c in await loaders.many("data_categories", [r.data_category for r in rows
+                                                                              if r.data_category])}
+        bases = {b.id: b for b in await loaders.many("legal_bases", [b for r in rows for b in r.lawful_bases])}
+        wrapped = {a.id: ProcessingActivity.from_domain(a) for a in activities}
+        return [
+            LawfulBasisMapRow(
+                activity=wrapped[r.activity.id],
+                purpose=ActivityPurpose(purpose_id=m.scoped_id(org.slug, r.purpose.purpose), assignment=r.purpose)
+                if r.purpose else None,
+                data_category=DataCategory.from_domain(categories[r.data_category])
+                if r.data_category in categories else None,
+                lawful_bases=[LegalBasis.from_domain(bases[b]) for b in r.lawful_bases if b in bases],
+            )
+            for r in rows
+        ]

@@ -1,0 +1,1 @@
+"""GraphQL types: adapters over domain objects with a `from_domain` constructor."""

@@ -1,0 +1,170 @@
+"""Processing activities (the Art 30 record) and the lawful-basis map."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+from strawberry import relay
+
+from registry.domain import models as m
+from registry.graphql.context import Info
+from registry.graphql.types.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
+from registry.graphql.types.reference import DataCategory, LegalBasis
+from registry.graphql.types.records import (
+    DataSubjectCategory,
+    Purpose,
+    Recipient,
+    RetentionRule,
+    SecurityMeasure,
+    Transfer,
+)
+
+if TYPE_CHECKING:
+    from registry.graphql.types.organization import Organization
+
+
+@strawberry.type(description="A lawful basis as the organisation's document states it for a purpose.")
+class LawfulBasisStatement:
+    stated_as: str | None = strawberry.field(description="The basis in the document's own words.")
+    source: DocumentSource | None = strawberry.field(description="Where the document states it.")
+    basis_id: strawberry.Private[str]
+
+    @strawberry.field(description="The lawful basis the statement maps to.")
+    async def legal_basis(self, info: Info) -> LegalBasis | None:
+        b = await info.context.loaders.one("legal_bases", self.basis_id)
+        return LegalBasis.from_domain(b) if b else None
+
+
+def _statements(items: list[m.BasisAssignment]) -> list[LawfulBasisStatement]:
+    return [LawfulBasisStatement(stated_as=a.stated_as, source=DocumentSource.from_domain(a.source),
+                                 basis_id=a.basis) for a in items]
+
+
+@strawberry.type(description="A purpose of a processing activity, with the lawful bases that cover it.")
+class ActivityPurpose:
+    purpose_id: strawberry.Private[str]
+    assignment: strawberry.Private[m.PurposeAssignment]
+
+    @strawberry.field(description="The purpose.")
+    async def purpose(self, info: Info) -> Purpose:
+        p = await info.context.loaders.one("purposes", self.purpose_id)
+        return Purpose.from_domain(p)
+
+    @strawberry.field(description="Key of the purpose.")
+    def key(self) -> str:
+        return self.assignment.purpose
+
+    @strawberry.field(description="Name of the purpose.")
+    async def name(self, info: Info) -> str:
+        p = await info.context.loaders.one("purposes", self.purpose_id)
+        return str(p.name) if p else self.assignment.purpose
+
+    @strawberry.field(description="The lawful bases relied on for this purpose; empty where the sources state none.")
+    async def lawful_bases(self, info: Info) -> list[LegalBasis]:
+        ids = [a.basis for a in self.assignment.lawful_bases]
+        return wrap(LegalBasis, await info.context.loaders.many("legal_bases", ids))
+
+    @strawberry.field(description="GDPR Art 9(2) conditions relied on for special-category data in this purpose.")
+    async def special_category_conditions(self, info: Info) -> list[LegalBasis]:
+        ids = [a.basis for a in self.assignment.special_category_conditions]
+        return wrap(LegalBasis, await info.context.loaders.many("legal_bases", ids))
+
+    @strawberry.field(description="Each lawful basis with the words and section of the document that state it.")
+    def lawful_basis_statements(self) -> list[LawfulBasisStatement]:
+        return _statements(self.assignment.lawful_bases + self.assignment.special_category_conditions)
+
+
+@strawberry.type(description="A processing activity: one entry of the record of processing activities (GDPR Art 30).")
+class ProcessingActivity(RecordNode):
+    collection = "processing_activities"
+    id: relay.NodeID[str]
+    key: str = strawberry.field(description="Key unique within the organisation.")
+    name: str = strawberry.field(description="Name of the activity.")
+    description: str | None = strawberry.field(description="What the processing is, from the documents.")
+    role: Role = strawberry.field(description="The organisation's role for this activity.")
+    controller: str | None = strawberry.field(
+        description="For a processor activity: the controller it acts for (Art 30(2)(a)), as stated."
+    )
+    subprocessor_authorisation: SubprocessorAuthorisation | None = strawberry.field(
+        description="For a processor activity: the controller's authorisation for subprocessors (Art 28(2))."
+    )
+    source: DocumentSource | None = strawberry.field(description="Where the documents describe the activity.")
+    domain: strawberry.Private[m.ProcessingActivity]
+
+    @classmethod
+    def from_domain(cls, a: m.ProcessingActivity) -> Self:
+        return cls(id=a.id, key=a.key, name=a.name, description=a.description, role=a.role, controller=a.controller,
+                   subprocessor_authorisation=a.subprocessor_authorisation,
+                   source=DocumentSource.from_domain(a.source), domain=a)
+
+    def _ids(self, keys: list[str]) -> list[str]:
+        return [m.scoped_id(self.domain.organization, k) for k in keys]
+
+    @strawberry.field(description="The organisation whose register holds this activity.")
+    async def organization(
+        self, info: Info
+    ) -> Annotated[Organization, strawberry.lazy("registry.graphql.types.organization")]:
+        from registry.graphql.types.organization import Organization
+
+        return Organization.from_domain(await info.context.loaders.one("organizations", self.domain.organization))
+
+    @strawberry.field(description="The purposes of the activity, each with its lawful bases.")
+    def purposes(self) -> list[ActivityPurpose]:
+        return [ActivityPurpose(purpose_id=m.scoped_id(self.domain.organization, p.purpose), assignment=p)
+                for p in self.domain.purposes]
+
+    @strawberry.field(description="Every lawful basis relied on by any purpose of the activity, without repeats.")
+    async def lawful_bases(self, info: Info) -> list[LegalBasis]:
+        ids = list(dict.fromkeys(b.basis for p in self.domain.purposes for b in p.lawful_bases))
+        return wrap(LegalBasis, await info.context.loaders.many("legal_bases", ids))
+
+    @strawberry.field(description="The categories of personal data processed (Art 30(1)(c)).")
+    async def data_categories(self, info: Info) -> list[DataCategory]:
+        return wrap(DataCategory, await info.context.loaders.many("data_categories", self.domain.data_categories))
+
+    @strawberry.field(description="The categories of data subjects (Art 30(1)(c)).")
+    async def data_subjects(self, info: Info) -> list[DataSubjectCategory]:
+        ids = self._ids(self.domain.data_subjects)
+        return wrap(DataSubjectCategory, await info.context.loaders.many("data_subjects", ids))
+
+    @strawberry.field(description="Every recipient of the data (Art 30(1)(d)).")
+    async def recipients(self, info: Info) -> list[Recipient]:
+        ids = self._ids(self.domain.recipients)
+        return wrap(Recipient, await info.context.loaders.many("recipients", ids))
+
+    @strawberry.field(description="Recipients that process the data on the organisation's behalf (subprocessors "
+                      "and service providers).")
+    async def subprocessors(self, info: Info) -> list[Recipient]:
+        found = await info.context.loaders.many("recipients", self._ids(self.domain.recipients))
+        return wrap(Recipient, [r for r in found if r.is_processor])
+
+    @strawberry.field(description="International transfers made for the activity (Art 30(1)(e)).")
+    async def transfers(self, info: Info) -> list[Transfer]:
+        ids = self._ids(self.domain.transfers)
+        return wrap(Transfer, await info.context.loaders.many("transfers", ids))
+
+    @strawberry.field(description="Retention rules: time limits for erasure (Art 30(1)(f)).")
+    async def retention_rules(self, info: Info) -> list[RetentionRule]:
+        ids = self._ids(self.domain.retention_rules)
+        return wrap(RetentionRule, await info.context.loaders.many("retention_rules", ids))
+
+    @strawberry.field(description="Technical and organisational security measures (Art 30(1)(g), Art 32(1)).")
+    async def security_measures(self, info: Info) -> list[SecurityMeasure]:
+        ids = self._ids(self.domain.security_measures)
+        return wrap(SecurityMeasure, await info.context.loaders.many("security_measures", ids))
+
+
+@strawberry.type(description="One row of the lawful-basis map: a data category processed for a purpose of an "
+                 "activity, with the lawful bases that cover it.")
+class LawfulBasisMapRow:
+    activity: ProcessingActivity = strawberry.field(description="The processing activity.")
+    purpose: ActivityPurpose | None = strawberry.field(
+        description="The purpose; null when the activity records no purpose at all."
+    )
+    data_category: DataCategory | None = strawberry.field(
+        description="The data category; null when the activity records no data category."
+    )
+    lawful_bases: list[LegalBasis] = strawberry.field(
+        description="The lawful bases that cover this data for this purpose; empty where the sources state none."
+    )

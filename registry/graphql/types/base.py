@@ -1,0 +1,72 @@
+"""Shared pieces of the GraphQL types: enums exposed from the domain, nodes, document sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+
+from registry.domain import enums as e
+from registry.domain import models as m
+from registry.graphql.context import Info
+
+Role = strawberry.enum(e.Role, description="The role an organisation takes for processing (GDPR Art 4(7), 4(8), 26).")
+Framework = strawberry.enum(e.Framework, description="A data-protection law: GDPR, India's DPDP Act 2023, or CCPA.")
+Adequacy = strawberry.enum(
+    e.Adequacy,
+    description="EU adequacy status under GDPR Art 45: EEA (no Chapter V transfer), FULL, PARTIAL (only some "
+    "recipients are covered: see the country's note), NONE.",
+)
+MechanismKind = strawberry.enum(
+    e.MechanismKind, description="A Chapter V route: ADEQUACY (Art 45), SAFEGUARD (Art 46/47), DEROGATION (Art 49)."
+)
+SpecialCategory = strawberry.enum(e.SpecialCategory, description="A special category of personal data, GDPR Art 9(1).")
+CcpaCategory = strawberry.enum(
+    e.CcpaCategory, description="A CCPA/CPRA personal-information category letter, Cal. Civ. Code 1798.140(v)(1)."
+)
+RecipientKind = strawberry.enum(e.RecipientKind, description="What kind of recipient of personal data this is.")
+DpaStatus = strawberry.enum(
+    e.DpaStatus,
+    description="Whether a data-processing agreement is on record: SIGNED, STATED (the policy says a contract "
+    "binds the recipient) or NOT_STATED.",
+)
+SubprocessorAuthorisation = strawberry.enum(
+    e.SubprocessorAuthorisation,
+    description="The controller's written authorisation to engage subprocessors, GDPR Art 28(2): GENERAL or SPECIFIC.",
+)
+CommitmentKind = strawberry.enum(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
+DocumentKind = strawberry.enum(e.DocumentKind, description="The kind of published document.")
+
+
+@strawberry.type(description="Where in a published document a fact was stated.")
+class DocumentSource:
+    document: str = strawberry.field(description="Key of the organisation's source document (see `documents`).")
+    section: str | None = strawberry.field(description="The document's own section number or heading.")
+    quote: str | None = strawberry.field(description="A short verbatim excerpt of the statement.")
+
+    @classmethod
+    def from_domain(cls, s: m.Source | None) -> DocumentSource | None:
+        return cls(document=s.document, section=s.section, quote=s.quote) if s else None
+
+
+class RecordNode(relay.Node):
+    """A node stored in one collection; `from_domain` builds it from a domain record."""
+
+    collection: ClassVar[str]
+
+    @classmethod
+    def from_domain(cls, obj: Any) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        objs = await info.context.loaders.by_id[cls.collection].load_many(list(node_ids))
+        return [cls.from_domain(o) if o is not None else None for o in objs]
+
+
+def wrap(cls: Any, objs: Iterable[Any]) -> list[Any]:
+    return [cls.from_domain(o) for o in objs]
