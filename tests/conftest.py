@@ -1,0 +1,85 @@
+"""Test fixtures: a real MongoDB-compatible server for the whole session, seeded once.
+
+Without MONGODB_URI, the embedded FerretDB is started in a throwaway folder and stopped at the end; with it,
+the tests use a fresh database on that server (dropped at the end) so nothing of yours is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from pymongo import uri_parser
+
+from registry.app import create_app
+from registry.config import PROJECT_ROOT, Settings
+from registry.services.seeding import seed
+from registry.storage.database import Database, open_database
+from registry.storage.embedded import EmbeddedFerretDB
+
+
+@pytest.fixture(scope="session")
+def server_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A MongoDB wire-protocol server URI with a database of our own."""
+    name = f"registrytest{uuid.uuid4().hex[:8]}"
+    external = os.environ.get("MONGODB_URI")
+    if external:
+        parsed = uri_parser.parse_uri(external)
+        hosts = ",".join(f"{h}:{p}" for h, p in parsed["nodelist"])
+        yield f"mongodb://{hosts}/{name}"
+        return
+    with EmbeddedFerretDB(PROJECT_ROOT / "bin" / "ferretdb", tmp_path_factory.mktemp("ferretdb")) as fdb:
+        yield fdb.uri.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def settings(server_uri: str) -> Settings:
+    return Settings(mongodb_uri=server_uri, seed_on_empty=False)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    async with open_database(settings) as db:
+        await seed(db.repos, settings.seed_dir)
+        yield db
+        await db.client.drop_database(db.db.name)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, database)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        yield c
+
+
+class GraphQLClient:
+    """Sends GraphQL over HTTP, as internal tools and GraphiQL do."""
+
+    def __init__(self, http: httpx.AsyncClient):
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        r = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+        assert r.status_code < 500, r.text
+        return dict(r.json())
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = await self(query, variables)
+        assert not body.get("errors"), body["errors"]
+        return dict(body["data"])
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+@pytest.fixture(scope="session")
+def seed_dir() -> Path:
+    return PROJECT_ROOT / "seed"

@@ -1,0 +1,77 @@
+"""Repositories, indexes and seeding against the real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from registry.config import PROJECT_ROOT
+from registry.services.seeding import read_seed, seed
+from registry.storage.database import Database, database_name
+from registry.storage.embedded import EmbeddedDatabaseError, EmbeddedFerretDB
+
+
+
+async def test_seeding_twice_changes_nothing(database: Database, seed_dir: Path) -> None:
+    report = await seed(database.repos, seed_dir)
+    assert report.changed == 0
+    assert sum(c.unchanged for c in report.counts.values()) > 300
+
+
+async def test_every_seeded_record_is_stored(database: Database, seed_dir: Path) -> None:
+    reference, inventories = read_seed(seed_dir)
+    repos = database.repos
+    assert await repos.legal_bases.count() == len(reference.legal_bases)
+    assert await repos.countries.count() == len(reference.countries)
+    assert await repos.processing_activities.count() == sum(len(i.processing_activities) for i in inventories)
+    for inv in inventories:
+        stored = await repos.processing_activities.by_organizations([inv.organization.slug])
+        assert stored[inv.organization.slug] == sorted(inv.processing_activities, key=lambda a: a.key)
+
+
+async def test_natural_keys_are_unique_in_the_database(database: Database) -> None:
+    coll = database.repos.purposes.collection
+    existing = await coll.find_one({"organization": "januscaler"})
+    assert existing is not None
+    clash = {**existing, "_id": "another-id"}
+    with pytest.raises(PyMongoError) as err:
+        await coll.insert_one(clash)
+    assert isinstance(err.value, DuplicateKeyError) or "duplicate" in str(err.value).lower()
+    assert await coll.count_documents({"organization": "januscaler", "key": existing["key"]}) == 1
+
+
+async def test_a_batched_read_is_one_query_for_many_ids(database: Database) -> None:
+    ids = ["GDPR:contract", "GDPR:consent", "DPDP:consent", "GDPR:nonexistent"]
+    found = await database.repos.legal_bases.get_many(ids)
+    assert sorted(found) == ["DPDP:consent", "GDPR:consent", "GDPR:contract"]
+    assert found["GDPR:contract"].article == "Art 6(1)(b)"
+
+
+def test_database_name_comes_from_the_uri_path() -> None:
+    assert database_name("mongodb://localhost:27017/ropa") == "ropa"
+    assert database_name("mongodb://localhost:27017/") == "registry"
+    assert database_name("mongodb://localhost:27017") == "registry"
+
+
+def test_embedded_data_persists_across_restarts(tmp_path: Path) -> None:
+    import pymongo
+
+    binary = PROJECT_ROOT / "bin" / "ferretdb"
+    with EmbeddedFerretDB(binary, tmp_path) as fdb:
+        with pymongo.MongoClient(fdb.uri, serverSelectionTimeoutMS=5000) as c:
+            c.registry.notes.insert_one({"_id": "kept", "text": "still here"})
+    with EmbeddedFerretDB(binary, tmp_path) as fdb, pymongo.MongoClient(fdb.uri) as c:
+        assert c.registry.notes.find_one({"_id": "kept"}) == {"_id": "kept", "text": "still here"}
+
+
+def test_two_registries_cannot_share_a_data_folder(tmp_path: Path) -> None:
+    binary = PROJECT_ROOT / "bin" / "ferretdb"
+    with EmbeddedFerretDB(binary, tmp_path), pytest.raises(EmbeddedDatabaseError, match="already using"):
+        EmbeddedFerretDB(binary, tmp_path).start()
+
+
+def test_a_missing_binary_says_how_to_install_it(tmp_path: Path) -> None:
+    with pytest.raises(EmbeddedDatabaseError, match="scripts/setup.sh"):
+        EmbeddedFerretDB(tmp_path / "nope", tmp_path).start()

@@ -1,0 +1,20 @@
+import pytest
+
+from registry.domain.durations import approximate_days, is_iso_duration
+
+
+@pytest.mark.parametrize("text", ["P90D", "P2Y", "P26M", "PT72H", "P1Y6M", "P0D", "P3W", "P1DT12H"])
+def test_iso_durations_are_accepted(text: str) -> None:
+    assert is_iso_duration(text)
+
+
+@pytest.mark.parametrize("text", ["90 days", "P", "PT", "2Y", "P-1D", "P1.5Y", "", "P1H"])
+def test_other_text_is_not_a_duration(text: str) -> None:
+    assert not is_iso_duration(text)
+
+
+def test_periods_compare_in_days() -> None:
+    assert approximate_days("P90D") == 90
+    assert approximate_days("PT72H") == 3
+    assert approximate_days("P26M") > approximate_days("P2Y")  # type: ignore[operator]
+    assert approximate_days("seven years") is None
