@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from registry.domain.durations import is_iso_duration
 from registry.domain.errors import Problem
@@ -124,7 +125,7 @@ def validate_inventory(inv: Inventory, ref: ReferenceData) -> list[Problem]:
     # Records refer to data categories by id: a shared key, or slug/key for the organisation's own.
     categories = shared_categories | {c.id for c in inv.data_categories}
 
-    lists = {
+    lists: dict[str, list[Any]] = {
         "data_subjects": inv.data_subjects,
         "purposes": inv.purposes,
         "recipients": inv.recipients,
@@ -144,8 +145,8 @@ def validate_inventory(inv: Inventory, ref: ReferenceData) -> list[Problem]:
 
     recipients = {r.key for r in inv.recipients}
     for i, r in enumerate(inv.recipients):
-        for j, c in enumerate(r.countries):
-            country(f"recipients[{i}].countries[{j}]", c)
+        for j, code in enumerate(r.countries):
+            country(f"recipients[{i}].countries[{j}]", code)
     for i, t in enumerate(inv.transfers):
         country(f"transfers[{i}].origin", t.origin)
         country(f"transfers[{i}].destination", t.destination)

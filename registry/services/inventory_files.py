@@ -73,7 +73,7 @@ def inventory_from_mapping(data: Any, where: str, reference: ReferenceData) -> I
 
         lists: dict[str, list[Any]] = {}
         for name, cls in SCOPED_LISTS.items():
-            items = []
+            items: list[Any] = []
             for i, raw in enumerate(data.get(name) or []):
                 if not isinstance(raw, dict):
                     raise DecodeError(f"{name}[{i}]: expected a mapping")

@@ -59,7 +59,7 @@ def _decode(tp: Any, data: Any, strict: bool, where: str) -> Any:
             raise DecodeError(f"{where}: expected a list, got {type(data).__name__}")
         (item,) = typing.get_args(tp)
         return [_decode(item, v, strict, f"{where}[{i}]") for i, v in enumerate(data)]
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
             raise DecodeError(f"{where}: expected a mapping, got {type(data).__name__}")
         hints = _hints(tp)
@@ -67,14 +67,15 @@ def _decode(tp: Any, data: Any, strict: bool, where: str) -> Any:
         if strict:
             unknown = sorted(set(data) - names)
             if unknown:
-                raise DecodeError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(names))}")
+                allowed = ", ".join(sorted(names))
+                raise DecodeError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
         kwargs = {}
         for f in dataclasses.fields(tp):
             if f.name in data:
                 kwargs[f.name] = _decode(hints[f.name], data[f.name], strict, f"{where}.{f.name}")
             elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 raise DecodeError(f"{where}: missing required field '{f.name}'")
-        return tp(**kwargs)
+        return typing.cast(Any, tp)(**kwargs)
     if isinstance(tp, type) and issubclass(tp, Enum):
         try:
             return tp(data)

@@ -14,7 +14,10 @@ query Org($slug: String!) {
     commitments { kind period businessDays statedAs }
     processingActivities {
       key name role subprocessorAuthorisation
-      purposes { key name lawfulBases { framework code article } lawfulBasisStatements { statedAs source { section quote } } }
+      purposes {
+        key name lawfulBases { framework code article }
+        lawfulBasisStatements { statedAs source { section quote } }
+      }
       lawfulBases { article }
       dataCategories { key specialCategory }
       dataSubjects { key }

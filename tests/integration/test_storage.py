@@ -13,7 +13,6 @@ from registry.storage.database import Database, database_name
 from registry.storage.embedded import EmbeddedDatabaseError, EmbeddedFerretDB
 
 
-
 async def test_seeding_twice_changes_nothing(database: Database, seed_dir: Path) -> None:
     report = await seed(database.repos, seed_dir)
     assert report.changed == 0
@@ -59,9 +58,8 @@ def test_embedded_data_persists_across_restarts(tmp_path: Path) -> None:
     import pymongo
 
     binary = PROJECT_ROOT / "bin" / "ferretdb"
-    with EmbeddedFerretDB(binary, tmp_path) as fdb:
-        with pymongo.MongoClient(fdb.uri, serverSelectionTimeoutMS=5000) as c:
-            c.registry.notes.insert_one({"_id": "kept", "text": "still here"})
+    with EmbeddedFerretDB(binary, tmp_path) as fdb, pymongo.MongoClient(fdb.uri, serverSelectionTimeoutMS=5000) as c:
+        c.registry.notes.insert_one({"_id": "kept", "text": "still here"})
     with EmbeddedFerretDB(binary, tmp_path) as fdb, pymongo.MongoClient(fdb.uri) as c:
         assert c.registry.notes.find_one({"_id": "kept"}) == {"_id": "kept", "text": "still here"}
 

@@ -10,7 +10,6 @@ from strawberry import relay
 from registry.domain import models as m
 from registry.graphql.context import Info
 from registry.graphql.types.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
-from registry.graphql.types.reference import DataCategory, LegalBasis
 from registry.graphql.types.records import (
     DataSubjectCategory,
     Purpose,
@@ -19,6 +18,7 @@ from registry.graphql.types.records import (
     SecurityMeasure,
     Transfer,
 )
+from registry.graphql.types.reference import DataCategory, LegalBasis
 
 if TYPE_CHECKING:
     from registry.graphql.types.organization import Organization

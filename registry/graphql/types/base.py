@@ -10,34 +10,47 @@ from strawberry import relay
 
 from registry.domain import enums as e
 from registry.domain import models as m
+from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums below
+    Adequacy,
+    CcpaCategory,
+    CommitmentKind,
+    DocumentKind,
+    DpaStatus,
+    Framework,
+    MechanismKind,
+    RecipientKind,
+    Role,
+    SpecialCategory,
+    SubprocessorAuthorisation,
+)
 from registry.graphql.context import Info
 
-Role = strawberry.enum(e.Role, description="The role an organisation takes for processing (GDPR Art 4(7), 4(8), 26).")
-Framework = strawberry.enum(e.Framework, description="A data-protection law: GDPR, India's DPDP Act 2023, or CCPA.")
-Adequacy = strawberry.enum(
+strawberry.enum(e.Role, description="The role an organisation takes for processing (GDPR Art 4(7), 4(8), 26).")
+strawberry.enum(e.Framework, description="A data-protection law: GDPR, India's DPDP Act 2023, or CCPA.")
+strawberry.enum(
     e.Adequacy,
     description="EU adequacy status under GDPR Art 45: EEA (no Chapter V transfer), FULL, PARTIAL (only some "
     "recipients are covered: see the country's note), NONE.",
 )
-MechanismKind = strawberry.enum(
+strawberry.enum(
     e.MechanismKind, description="A Chapter V route: ADEQUACY (Art 45), SAFEGUARD (Art 46/47), DEROGATION (Art 49)."
 )
-SpecialCategory = strawberry.enum(e.SpecialCategory, description="A special category of personal data, GDPR Art 9(1).")
-CcpaCategory = strawberry.enum(
+strawberry.enum(e.SpecialCategory, description="A special category of personal data, GDPR Art 9(1).")
+strawberry.enum(
     e.CcpaCategory, description="A CCPA/CPRA personal-information category letter, Cal. Civ. Code 1798.140(v)(1)."
 )
-RecipientKind = strawberry.enum(e.RecipientKind, description="What kind of recipient of personal data this is.")
-DpaStatus = strawberry.enum(
+strawberry.enum(e.RecipientKind, description="What kind of recipient of personal data this is.")
+strawberry.enum(
     e.DpaStatus,
     description="Whether a data-processing agreement is on record: SIGNED, STATED (the policy says a contract "
     "binds the recipient) or NOT_STATED.",
 )
-SubprocessorAuthorisation = strawberry.enum(
+strawberry.enum(
     e.SubprocessorAuthorisation,
     description="The controller's written authorisation to engage subprocessors, GDPR Art 28(2): GENERAL or SPECIFIC.",
 )
-CommitmentKind = strawberry.enum(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
-DocumentKind = strawberry.enum(e.DocumentKind, description="The kind of published document.")
+strawberry.enum(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
+strawberry.enum(e.DocumentKind, description="The kind of published document.")
 
 
 @strawberry.type(description="Where in a published document a fact was stated.")

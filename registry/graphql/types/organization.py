@@ -12,7 +12,6 @@ from registry.domain import models as m
 from registry.graphql.context import Info
 from registry.graphql.types.activity import ProcessingActivity
 from registry.graphql.types.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
-from registry.graphql.types.reference import Country, DataCategory
 from registry.graphql.types.records import (
     DataSubjectCategory,
     Purpose,
@@ -21,6 +20,7 @@ from registry.graphql.types.records import (
     SecurityMeasure,
     Transfer,
 )
+from registry.graphql.types.reference import Country, DataCategory
 
 
 @strawberry.type(description="A way to reach the organisation for a stated purpose.")

@@ -1,0 +1,20 @@
+# The registry's API, for the production shape in docker-compose.yml (MongoDB comes from MONGODB_URI).
+FROM node:20-bookworm-slim AS assets
+WORKDIR /src
+COPY scripts/fetch-graphiql.sh scripts/
+RUN apt-get update -qq && apt-get install -y -qq python3 >/dev/null && bash scripts/fetch-graphiql.sh
+
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 REGISTRY_ASSETS_DIR=/app/.assets/graphiql
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY registry ./registry
+RUN pip install --no-cache-dir .
+COPY seed ./seed
+COPY --from=assets /src/.assets ./.assets
+ENV REGISTRY_SEED_DIR=/app/seed
+RUN useradd --system registry
+USER registry
+EXPOSE 8000
+# Seed (idempotent) then serve; binding to all interfaces is right inside a container network only.
+CMD ["sh", "-c", "registry seed && registry serve --host 0.0.0.0 --port 8000"]
