@@ -1,0 +1,66 @@
+"""The nested records-of-processing query must not multiply database work as the register grows (no N+1)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+from pymongo import monitoring
+
+from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
+from registry.app import create_app
+from registry.config import Settings
+from registry.services.seeding import SeedReport, store_inventory
+from registry.storage.database import Database, open_database
+
+IGNORED = {"hello", "isMaster", "ismaster", "ping", "endSessions", "saslStart", "saslContinue", "buildInfo"}
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Counts the commands the application sends, by name."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name not in IGNORED:
+            self.counts[event.command_name] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def counted(settings: Settings, database: Database) -> AsyncIterator[tuple[Database, CommandCounter]]:
+    counter = CommandCounter()
+    async with open_database(settings, event_listeners=[counter]) as db:
+        for n in (5, 60):
+            size = Size(activities=n, categories=40, subprocessors=30, purposes=12, transfers_pool=20,
+                        retention_pool=20)
+            await store_inventory(db.repos, synthetic_inventory(f"synthetic-{n}", size), SeedReport())
+        yield db, counter
+
+
+async def commands_for(db: Database, counter: CommandCounter, slug: str) -> Counter[str]:
+    app = create_app(Settings(), db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        counter.counts.clear()
+        r = await c.post("/graphql", json={"query": FULL_RECORD_QUERY, "variables": {"slug": slug}})
+        body = r.json()
+        assert "errors" not in body, body
+        assert len(body["data"]["organization"]["processingActivities"]) == int(slug.rsplit("-", 1)[1])
+        return Counter(counter.counts)
+
+
+async def test_commands_do_not_grow_with_activities(counted: tuple[Database, CommandCounter]) -> None:
+    db, counter = counted
+    small = await commands_for(db, counter, "synthetic-5")
+    large = await commands_for(db, counter, "synthetic-60")
+    assert large == small, f"5 activities: {dict(small)}; 60 activities: {dict(large)}"
+    # One find per related collection and nesting level, at most.
+    assert sum(large.values()) <= 14, dict(large)
