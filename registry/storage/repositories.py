@@ -59,7 +59,7 @@ class Repository(Generic[T]):
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        docs = await self.collection.find({"_id": {"$in": wanted}}).to_list(None)
+        docs = await self.collection.find(_id_filter(wanted)).to_list(None)
         return {d["_id"]: self.from_doc(d) for d in docs}
 
     async def get(self, id_: str) -> T | None:
@@ -109,6 +109,13 @@ class Repository(Generic[T]):
                 await self.collection.bulk_write(ops, ordered=True)
             total = total + WriteCounts(created, updated, unchanged)
         return total
+
+
+def _id_filter(ids: list[str]) -> dict[str, Any]:
+    """A filter on `_id`. One id is matched by equality: FerretDB v1 (SQLite) serves only `_id` equality from its
+    index and scans the whole collection for `$in`, so this makes point reads ~10x faster there (see
+    bench/RESULTS.md); MongoDB uses its index either way. Still one command per batch."""
+    return {"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}}
 
 
 def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:

@@ -1,0 +1,190 @@
+"""Benchmark of the whole register in one query. Run: `./dev registry` setup, then
+`.venv/bin/python -m bench.run [--sizes 200,2000,20000] [--repeat 7]`.
+
+Starts its own embedded FerretDB in a throwaway folder (or uses MONGODB_URI), loads synthetic inventories
+through the registry's repositories, and prints a Markdown table:
+  a. the full nested records-of-processing query through the GraphQL API (in process, over ASGI);
+  b. the same documents fetched directly with PyMongo from the same server: the floor for (a);
+  c. the database commands (a) sends, by PyMongo command monitoring;
+  d. a point query (one activity by ID with its lawful bases and transfers) from 32 concurrent HTTP clients
+     against uvicorn, next to `{ __typename }` on the same server;
+  e. peak resident memory of the process serving (a), and of the uvicorn process serving (d).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
+from registry.app import create_app
+from registry.config import PROJECT_ROOT, Settings
+from registry.services.seeding import SeedReport, seed, store_inventory
+from registry.storage.database import Database, open_database
+from registry.storage.embedded import EmbeddedFerretDB, free_port
+from tests.api.test_command_count import CommandCounter
+
+POINT_QUERY = """query($id: ID!) { node(id: $id) { ... on ProcessingActivity {
+  name purposes { name lawfulBases { article title } }
+  transfers { destination { code adequacy } mechanism { code article } } } } }"""
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+async def direct_fetch(db: Database, slug: str) -> int:
+    """Floor: the same documents, straight from PyMongo, with the same batched $in reads and no GraphQL."""
+    d = db.db
+    acts = await d.processing_activities.find({"organization": slug}).to_list(None)
+
+    def ids(field: str) -> list[str]:
+        return list({f"{slug}/{k}" for a in acts for k in a[field]})
+
+    cats = list({c for a in acts for c in a["data_categories"]})
+    purposes = list({f"{slug}/{p['purpose']}" for a in acts for p in a["purposes"]})
+    bases = list({b["basis"] for a in acts for p in a["purposes"] for b in p["lawful_bases"]})
+    r = await asyncio.gather(
+        d.data_categories.find({"_id": {"$in": cats}}).to_list(None),
+        d.purposes.find({"_id": {"$in": purposes}}).to_list(None),
+        d.legal_bases.find({"_id": {"$in": bases}}).to_list(None),
+        d.data_subjects.find({"_id": {"$in": ids("data_subjects")}}).to_list(None),
+        d.recipients.find({"_id": {"$in": ids("recipients")}}).to_list(None),
+        d.transfers.find({"_id": {"$in": ids("transfers")}}).to_list(None),
+        d.retention_rules.find({"_id": {"$in": ids("retention_rules")}}).to_list(None),
+    )
+    recipients, transfers = r[4], r[5]
+    codes = list({c for x in recipients for c in x["countries"]} | {t["destination"] for t in transfers})
+    mechs = list({t["mechanism"] for t in transfers})
+    await asyncio.gather(d.countries.find({"_id": {"$in": codes}}).to_list(None),
+                         d.transfer_mechanisms.find({"_id": {"$in": mechs}}).to_list(None))
+    return len(acts)
+
+
+async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: int) -> dict[str, Any]:
+    slug = f"bench-{n}"
+    t0 = time.perf_counter()
+    await store_inventory(db.repos, synthetic_inventory(slug, Size(activities=n)), SeedReport())
+    load_s = time.perf_counter() - t0
+    app = create_app(Settings(), db)
+    api, floor = [], []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600) as c:
+        for i in range(repeat + 1):
+            counter.counts.clear()
+            t = time.perf_counter()
+            r = await c.post("/graphql", json={"query": FULL_RECORD_QUERY, "variables": {"slug": slug}})
+            elapsed = time.perf_counter() - t
+            body = r.json()
+            assert "errors" not in body and len(body["data"]["organization"]["processingActivities"]) == n
+            commands = sum(counter.counts.values())
+            if i:  # the first run warms caches
+                api.append(elapsed)
+            t = time.perf_counter()
+            assert await direct_fetch(db, slug) == n
+            if i:
+                floor.append(time.perf_counter() - t)
+    return {"n": n, "load_s": load_s, "api": api, "floor": floor, "commands": commands,
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def http_throughput(uri: str, activity_id: str, seconds: float, clients: int = 32) -> dict[str, Any]:
+    port = free_port()
+    env = {**os.environ, "MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level",
+                             "warning"], env=env)
+    base = f"http://127.0.0.1:{port}/graphql"
+    try:
+        for _ in range(150):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health/ready")
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+
+        async def load(payload: dict[str, Any]) -> tuple[int, int]:
+            ok = errors = 0
+            deadline = time.perf_counter() + seconds
+            async with httpx.AsyncClient(timeout=30) as c:
+                async def worker() -> None:
+                    nonlocal ok, errors
+                    while time.perf_counter() < deadline:
+                        r = await c.post(base, json=payload)
+                        if r.status_code == 200 and "errors" not in r.json():
+                            ok += 1
+                        else:
+                            errors += 1
+                await asyncio.gather(*(worker() for _ in range(clients)))
+            return ok, errors
+
+        typename_ok, e1 = asyncio.run(load({"query": "{ __typename }"}))
+        point_ok, e2 = asyncio.run(load({"query": POINT_QUERY, "variables": {"id": activity_id}}))
+        with open(f"/proc/{proc.pid}/status") as f:
+            hwm = next(int(x.split()[1]) for x in f if x.startswith("VmHWM"))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return {"typename_rps": typename_ok / seconds, "point_rps": point_ok / seconds, "errors": e1 + e2,
+            "server_rss_mb": hwm / 1024}
+
+
+async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
+    counter = CommandCounter()
+    with tempfile.TemporaryDirectory() as tmp:
+        external = os.environ.get("MONGODB_URI")
+        fdb = None if external else EmbeddedFerretDB(PROJECT_ROOT / "bin" / "ferretdb", Path(tmp)).start()
+        uri = external or fdb.uri.rsplit("/", 1)[0] + "/registrybench"  # type: ignore[union-attr]
+        try:
+            settings = Settings(mongodb_uri=uri)
+            async with open_database(settings, event_listeners=[counter]) as db:
+                await seed(db.repos, settings.seed_dir)
+                results = []
+                for n in sizes:
+                    print(f"… {n} activities", file=sys.stderr, flush=True)
+                    results.append(await measure_size(db, counter, n, repeat))
+                http = None
+                if http_seconds > 0:
+                    import base64
+                    gid = base64.b64encode(f"ProcessingActivity:bench-{sizes[0]}/activity-00001".encode()).decode()
+                    http = await asyncio.to_thread(http_throughput, uri, gid, http_seconds)
+                await db.client.drop_database(db.db.name)
+        finally:
+            if fdb:
+                fdb.stop()
+    lines = ["| activities | (a) API median / p95 | (b) PyMongo floor median / p95 | (a)/(b) | (c) commands "
+             "| load time | peak RSS |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        a, b = statistics.median(r["api"]), statistics.median(r["floor"])
+        lines.append(f"| {r['n']:,} | {a*1000:.0f} ms / {pct(r['api'], .95)*1000:.0f} ms | {b*1000:.1f} ms / "
+                     f"{pct(r['floor'], .95)*1000:.1f} ms | {a/b:.1f}× | {r['commands']} | {r['load_s']:.1f} s | "
+                     f"{r['rss_mb']:.0f} MB |")
+    if http:
+        lines += ["", f"(d) 32 concurrent HTTP clients for {http_seconds:.0f} s each: point query "
+                  f"{http['point_rps']:.0f} req/s, `{{ __typename }}` {http['typename_rps']:.0f} req/s "
+                  f"({http['point_rps'] / http['typename_rps']:.0%}); errors {http['errors']}; "
+                  f"(e) uvicorn peak RSS {http['server_rss_mb']:.0f} MB."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="200,2000", help="comma-separated activity counts")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--http-seconds", type=float, default=10, help="0 skips (d)")
+    a = p.parse_args()
+    print(asyncio.run(main_async([int(s) for s in a.sizes.split(",")], a.repeat, a.http_seconds)))
+
+
+if __name__ == "__main__":
+    main()
