@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,11 +27,35 @@ def _by_organization(repo: Repository[Any]) -> DataLoader[str, list[Any]]:
     return DataLoader(load_fn=load)
 
 
+# Small, static collections that nearly every answer needs: read whole, at most once per request. Their records
+# are asked for from several parents (a transfer's destination, a subprocessor's countries) whose loads can land
+# in different event-loop ticks; reading the collection once keeps it to one command whatever the timing.
+REFERENCE = ("countries", "legal_bases", "transfer_mechanisms")
+
+
+def _whole_collection(repo: Repository[Any]) -> DataLoader[str, Any]:
+    everything: asyncio.Task[dict[str, Any]] | None = None
+
+    async def read_all() -> dict[str, Any]:
+        return {o.id: o for o in await repo.find()}
+
+    async def load(ids: Sequence[str]) -> list[Any]:
+        nonlocal everything
+        if everything is None:
+            everything = asyncio.ensure_future(read_all())
+        found = await everything
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
 class Loaders:
     """A loader by id and a loader by organisation for every collection."""
 
     def __init__(self, repos: Repositories):
-        self.by_id: dict[str, DataLoader[str, Any]] = {r.name: _by_id(r) for r in repos.all()}
+        self.by_id: dict[str, DataLoader[str, Any]] = {
+            r.name: _whole_collection(r) if r.name in REFERENCE else _by_id(r) for r in repos.all()
+        }
         self.by_organization: dict[str, DataLoader[str, list[Any]]] = {
             r.name: _by_organization(r) for r in repos.all()
         }

@@ -26,7 +26,7 @@ class CommandCounter(monitoring.CommandListener):
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if event.command_name not in IGNORED:
-            self.counts[event.command_name] += 1
+            self.counts[f"{event.command_name} {event.command.get(event.command_name)}"] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -36,14 +36,25 @@ class CommandCounter(monitoring.CommandListener):
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def counted(settings: Settings, database: Database) -> AsyncIterator[tuple[Database, CommandCounter]]:
+async def counted(settings: Settings) -> AsyncIterator[tuple[Database, CommandCounter]]:
     counter = CommandCounter()
-    async with open_database(settings, event_listeners=[counter]) as db:
+    assert settings.mongodb_uri
+    own = Settings(mongodb_uri=settings.mongodb_uri + "counted")  # a database of its own, dropped below
+    async with open_database(own, event_listeners=[counter]) as db:
         for n in (5, 60):
             size = Size(activities=n, categories=40, subprocessors=30, purposes=12, transfers_pool=20,
                         retention_pool=20)
             await store_inventory(db.repos, synthetic_inventory(f"synthetic-{n}", size), SeedReport())
+        await seed_reference(db)
         yield db, counter
+        await db.client.drop_database(db.db.name)
+
+
+async def seed_reference(db: Database) -> None:
+    from registry.services.inventory_files import load_reference
+    from registry.services.seeding import store_reference
+
+    await store_reference(db.repos, load_reference(Settings().seed_dir / "reference"), SeedReport())
 
 
 async def commands_for(db: Database, counter: CommandCounter, slug: str) -> Counter[str]:
