@@ -41,6 +41,45 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from registry.domain.enums import Severity
+    from registry.domain.errors import NotFound
+    from registry.services.findings import find
+    from registry.services.registers import read_inventory, read_reference
+    from registry.storage.codec import encode
+    from registry.storage.database import open_database
+
+    fail_on = Severity(args.fail_on.upper())
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            try:
+                inv = await read_inventory(db.repos, args.organization)
+            except NotFound as e:
+                slugs = [o.slug for o in await db.repos.organizations.find()]
+                print(f"registry: {e} Known: {', '.join(slugs) or 'none (run registry seed)'}.", file=sys.stderr)
+                return 2
+            found = find(inv, await read_reference(db.repos))
+        if args.format == "json":
+            print(json.dumps([encode(f) for f in found], indent=2, ensure_ascii=False))
+        else:
+            for f in found:
+                print(f"{f.severity.value:6} {f.rule:36} {f.subject_type}:{f.subject_id}\n       {f.message}\n"
+                      f"       [{f.article}] fix: {f.fix}")
+            counts = {s.value: sum(f.severity == s for f in found) for s in Severity}
+            print(f"{len(found)} findings for {inv.organization.legal_name}: "
+                  + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        failing = [f for f in found if f.severity.rank >= fail_on.rank]
+        if failing:
+            print(f"{len(failing)} finding(s) at or above {fail_on.value}: failing.", file=sys.stderr)
+            return 1
+        return 0
+
+    return asyncio.run(run())
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from registry.graphql.schema import schema
 
@@ -60,6 +99,13 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_serve)
     sd = sub.add_parser("seed", help="load seed/ into the database; running it twice changes nothing")
     sd.set_defaults(func=_seed)
+    c = sub.add_parser("check", help="run the compliance rules on an organisation's register; exit 1 when findings "
+                       "at or above --fail-on exist (for CI pipelines)")
+    c.add_argument("--organization", required=True, help="the organisation's slug")
+    c.add_argument("--fail-on", default="high", choices=["high", "medium", "low", "info"],
+                   help="lowest severity that fails the check (default high)")
+    c.add_argument("--format", default="text", choices=["text", "json"])
+    c.set_defaults(func=_check)
     e = sub.add_parser("export-schema", help="write the GraphQL schema in SDL")
     e.add_argument("--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file to write")
     e.set_defaults(func=_export_schema)

@@ -113,3 +113,16 @@ class DocumentKind(str, Enum):
     TERMS = "TERMS"
     DPA = "DPA"
     OTHER = "OTHER"
+
+
+class Severity(str, Enum):
+    """How serious a finding is, most serious first."""
+
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+    INFO = "INFO"
+
+    @property
+    def rank(self) -> int:
+        return ["INFO", "LOW", "MEDIUM", "HIGH"].index(self.value)

@@ -158,6 +158,14 @@ class Commitment:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """Something the organisation states, with where it states it."""
+
+    description: str
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """A published document an inventory was translated from."""
 
@@ -186,6 +194,8 @@ class Organization:
     minimum_age: AgeLimit | None = None
     commitments: list[Commitment] = field(default_factory=list)
     subprocessor_notice_period: str | None = None
+    consent_withdrawal: Statement | None = None
+    """How people withdraw consent (GDPR Art 7(3)), where the organisation states it."""
     documents: list[SourceDocument] = field(default_factory=list)
 
     @property
@@ -201,6 +211,8 @@ class DataSubjectCategory:
     key: str
     name: str
     description: str | None = None
+    children: bool = False
+    """True when the category includes children (under 18 for the DPDP Act, under 16 by default in GDPR Art 8)."""
     source: Source | None = None
 
     @property
@@ -237,6 +249,8 @@ class Recipient:
     countries: list[str] = field(default_factory=list)
     dpa: DpaStatus = DpaStatus.NOT_STATED
     dpa_note: str | None = None
+    dpf_certification: str | None = None
+    """Where the recipient's EU-US Data Privacy Framework certification is recorded (e.g. its DPF list entry)."""
     source: Source | None = None
 
     @property
@@ -264,6 +278,10 @@ class Transfer:
     recipient: str | None = None
     mechanism: str | None = None
     stated_as: str | None = None
+    occasional: bool = False
+    """True for an occasional, non-systematic transfer: the only kind an Art 49 derogation can carry."""
+    tia_date: dt.date | None = None
+    tia_outcome: str | None = None
     source: Source | None = None
 
     @property
@@ -310,6 +328,10 @@ class BasisAssignment:
 
     basis: str
     stated_as: str | None = None
+    balancing_test: str | None = None
+    """For legitimate interests: where the balancing test (LIA) is kept."""
+    withdrawal: str | None = None
+    """For consent: how it is withdrawn, where it differs from the organisation's general statement."""
     source: Source | None = None
 
 
@@ -333,6 +355,8 @@ class ProcessingActivity:
     description: str | None = None
     controller: str | None = None
     subprocessor_authorisation: SubprocessorAuthorisation | None = None
+    art10_authority: str | None = None
+    """For criminal-offence data: the official authority or law that authorises it (GDPR Art 10)."""
     purposes: list[PurposeAssignment] = field(default_factory=list)
     data_categories: list[str] = field(default_factory=list)
     data_subjects: list[str] = field(default_factory=list)

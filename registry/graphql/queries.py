@@ -7,10 +7,12 @@ from strawberry import relay
 
 from registry.domain import models as m
 from registry.domain.enums import Framework as FrameworkEnum
+from registry.domain.enums import Severity as SeverityEnum
 from registry.graphql.context import Info
 from registry.graphql.errors import not_found, user_error
 from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
-from registry.graphql.types.base import Framework, RecordNode, wrap
+from registry.graphql.types.base import Framework, RecordNode, Severity, wrap
+from registry.graphql.types.findings import ComplianceRule, Finding
 from registry.graphql.types.organization import Organization
 from registry.graphql.types.records import (
     DataSubjectCategory,
@@ -21,7 +23,9 @@ from registry.graphql.types.records import (
     Transfer,
 )
 from registry.graphql.types.reference import Country, DataCategory, LegalBasis, TransferMechanism
+from registry.services import findings as compliance
 from registry.services.lawful_basis_map import lawful_basis_map
+from registry.services.registers import read_inventory, read_reference
 
 NODE_TYPES: dict[str, type[RecordNode]] = {
     t.__name__: t
@@ -104,3 +108,16 @@ class Query:
             )
             for r in rows
         ]
+
+    @strawberry.field(description="What the compliance rules find in an organisation's register, most severe first. "
+                      "`severity` keeps findings at or above that level.")
+    async def findings(self, info: Info, organization: str, severity: Severity | None = None) -> list[Finding]:
+        org = await load_organization(info, organization)
+        repos = info.context.repos
+        found = compliance.find(await read_inventory(repos, org.slug), await read_reference(repos))
+        floor = SeverityEnum(severity).rank if severity is not None else 0
+        return [Finding.from_domain(f) for f in found if f.severity.rank >= floor]
+
+    @strawberry.field(description="The compliance rules the registry checks.")
+    def compliance_rules(self) -> list[ComplianceRule]:
+        return [ComplianceRule.from_domain(r) for r in compliance.RULES]

@@ -20,6 +20,7 @@ from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums bel
     MechanismKind,
     RecipientKind,
     Role,
+    Severity,
     SpecialCategory,
     SubprocessorAuthorisation,
 )
@@ -51,6 +52,7 @@ strawberry.enum(
 )
 strawberry.enum(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
 strawberry.enum(e.DocumentKind, description="The kind of published document.")
+strawberry.enum(e.Severity, description="How serious a finding is: HIGH, MEDIUM, LOW, INFO.")
 
 
 @strawberry.type(description="Where in a published document a fact was stated.")

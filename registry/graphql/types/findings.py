@@ -1,0 +1,45 @@
+"""Findings of the compliance rules."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from registry.domain.findings import Finding as DomainFinding
+from registry.graphql.types.base import DocumentSource, Severity
+from registry.services.findings import Rule
+
+
+@strawberry.type(description="A gap or problem a compliance rule found, traceable to the record and the document "
+                 "sentence behind it.")
+class Finding:
+    rule_id: str = strawberry.field(description="Stable ID of the rule, e.g. `PURPOSE_WITHOUT_LAWFUL_BASIS`.")
+    severity: Severity = strawberry.field(description="HIGH, MEDIUM, LOW or INFO.")
+    article: str = strawberry.field(description="The provision the rule rests on.")
+    message: str = strawberry.field(description="What is wrong or missing.")
+    suggested_fix: str = strawberry.field(description="What to do about it.")
+    subject_type: str = strawberry.field(description="The kind of record concerned, e.g. ProcessingActivity.")
+    subject_id: str = strawberry.field(description="Its id (`slug/key`); its global ID is `subjectType:subjectId`.")
+    subject_name: str = strawberry.field(description="Its name.")
+    source: DocumentSource | None = strawberry.field(
+        description="The document sentence the finding traces to; null for a register-wide absence."
+    )
+
+    @classmethod
+    def from_domain(cls, f: DomainFinding) -> Self:
+        return cls(rule_id=f.rule, severity=f.severity, article=f.article, message=f.message, suggested_fix=f.fix,
+                   subject_type=f.subject_type, subject_id=f.subject_id, subject_name=f.subject_name,
+                   source=DocumentSource.from_domain(f.source))
+
+
+@strawberry.type(description="A compliance rule the registry checks.")
+class ComplianceRule:
+    id: str = strawberry.field(description="Stable ID.")
+    severity: Severity = strawberry.field(description="Severity of its findings.")
+    article: str = strawberry.field(description="The provision it rests on.")
+    title: str = strawberry.field(description="What it checks.")
+
+    @classmethod
+    def from_domain(cls, r: Rule) -> Self:
+        return cls(id=r.id, severity=r.severity, article=r.article, title=r.title)
