@@ -147,7 +147,8 @@ async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
         uri = external or fdb.uri.rsplit("/", 1)[0] + "/registrybench"  # type: ignore[union-attr]
         try:
             settings = Settings(mongodb_uri=uri)
-            async with open_database(settings, event_listeners=[counter]) as db:
+            # A 20,000-activity register makes single FerretDB queries take longer than the API's default timeout.
+            async with open_database(settings, event_listeners=[counter], socketTimeoutMS=900_000) as db:
                 await seed(db.repos, settings.seed_dir)
                 results = []
                 for n in sizes:

@@ -38,14 +38,13 @@ def database_name(uri: str) -> str:
 
 
 def make_client(uri: str, settings: Settings, **kwargs: Any) -> AsyncMongoClient[dict[str, Any]]:
-    return AsyncMongoClient(
-        uri,
-        serverSelectionTimeoutMS=settings.db_timeout_ms,
-        connectTimeoutMS=settings.db_timeout_ms,
-        socketTimeoutMS=max(settings.db_timeout_ms * 6, 30000),
-        appname="registry",
-        **kwargs,
-    )
+    options: dict[str, Any] = {
+        "serverSelectionTimeoutMS": settings.db_timeout_ms,
+        "connectTimeoutMS": settings.db_timeout_ms,
+        "socketTimeoutMS": max(settings.db_timeout_ms * 6, 30000),
+        "appname": "registry",
+    }
+    return AsyncMongoClient(uri, **{**options, **kwargs})
 
 
 @asynccontextmanager

@@ -93,21 +93,14 @@ class Repository(Generic[T]):
                 d["_id"]: d
                 async for d in self.collection.find({"_id": {"$in": [d["_id"] for d in docs]}})
             }
-            ops = []
-            created = updated = unchanged = 0
-            for d in docs:
-                old = stored.get(d["_id"])
-                if old is None:
-                    created += 1
-                elif _same(old, d):
-                    unchanged += 1
-                    continue
-                else:
-                    updated += 1
-                ops.append(ReplaceOne({"_id": d["_id"]}, d, upsert=True))
-            if ops:
-                await self.collection.bulk_write(ops, ordered=True)
-            total = total + WriteCounts(created, updated, unchanged)
+            new = [d for d in docs if d["_id"] not in stored]
+            changed = [d for d in docs if d["_id"] in stored and not _same(stored[d["_id"]], d)]
+            # New records are inserted (no per-record lookup); only changed ones are replaced by _id.
+            if new:
+                await self.collection.insert_many(new, ordered=True)
+            if changed:
+                await self.collection.bulk_write([ReplaceOne({"_id": d["_id"]}, d) for d in changed], ordered=True)
+            total = total + WriteCounts(len(new), len(changed), len(docs) - len(new) - len(changed))
         return total
 
 
