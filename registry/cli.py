@@ -80,6 +80,41 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _records(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+    import json
+
+    from registry.domain.errors import NotFound
+    from registry.services.exports import as_csv, as_html, as_json, as_xlsx
+    from registry.storage.database import open_database
+    from registry.web.records import ROLES, build
+
+    if args.format == "csv" and args.role == "all":
+        print("registry: CSV holds one record type: pass --role controller or --role processor.", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            try:
+                records = await build(db.repos, args.organization, ROLES[args.role])
+            except NotFound as e:
+                print(f"registry: {e}", file=sys.stderr)
+                return 2
+        out = Path(args.output or f"records-of-processing-{args.organization}-{args.role}.{args.format}")
+        if args.format == "xlsx":
+            out.write_bytes(as_xlsx(records))
+        elif args.format == "csv":
+            out.write_text(as_csv(records[0]), encoding="utf-8")
+        elif args.format == "html":
+            out.write_text(as_html(records, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")), encoding="utf-8")
+        else:
+            out.write_text(json.dumps(as_json(records), indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f"Wrote {out}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from registry.graphql.schema import schema
 
@@ -106,6 +141,12 @@ def parser() -> argparse.ArgumentParser:
                    help="lowest severity that fails the check (default high)")
     c.add_argument("--format", default="text", choices=["text", "json"])
     c.set_defaults(func=_check)
+    r = sub.add_parser("records", help="write the Art 30 records of processing as JSON, CSV, XLSX or HTML")
+    r.add_argument("--organization", required=True, help="the organisation's slug")
+    r.add_argument("--role", default="all", choices=["controller", "processor", "all"])
+    r.add_argument("--format", default="xlsx", choices=["json", "csv", "xlsx", "html"])
+    r.add_argument("--output", default=None, help="file to write (default: a name in this folder)")
+    r.set_defaults(func=_records)
     e = sub.add_parser("export-schema", help="write the GraphQL schema in SDL")
     e.add_argument("--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file to write")
     e.set_defaults(func=_export_schema)

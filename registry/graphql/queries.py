@@ -7,11 +7,12 @@ from strawberry import relay
 
 from registry.domain import models as m
 from registry.domain.enums import Framework as FrameworkEnum
+from registry.domain.enums import Role as RoleEnum
 from registry.domain.enums import Severity as SeverityEnum
 from registry.graphql.context import Info
 from registry.graphql.errors import not_found, user_error
 from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
-from registry.graphql.types.base import Framework, RecordNode, Severity, wrap
+from registry.graphql.types.base import Framework, RecordNode, Role, Severity, wrap
 from registry.graphql.types.findings import ComplianceRule, Finding
 from registry.graphql.types.organization import Organization
 from registry.graphql.types.records import (
@@ -22,9 +23,11 @@ from registry.graphql.types.records import (
     SecurityMeasure,
     Transfer,
 )
+from registry.graphql.types.records_of_processing import RecordsOfProcessing
 from registry.graphql.types.reference import Country, DataCategory, LegalBasis, TransferMechanism
 from registry.services import findings as compliance
 from registry.services.lawful_basis_map import lawful_basis_map
+from registry.services.records import records_of_processing
 from registry.services.registers import read_inventory, read_reference
 
 NODE_TYPES: dict[str, type[RecordNode]] = {
@@ -121,3 +124,13 @@ class Query:
     @strawberry.field(description="The compliance rules the registry checks.")
     def compliance_rules(self) -> list[ComplianceRule]:
         return [ComplianceRule.from_domain(r) for r in compliance.RULES]
+
+    @strawberry.field(description="The record of processing activities as GDPR Art 30 lists it: Art 30(1) for role "
+                      "CONTROLLER, Art 30(2) for PROCESSOR. Empty fields say 'Not recorded' instead of vanishing.")
+    async def records_of_processing(self, info: Info, organization: str,
+                                    role: Role = RoleEnum.CONTROLLER) -> RecordsOfProcessing:
+        org = await load_organization(info, organization)
+        repos = info.context.repos
+        rec = records_of_processing(await read_inventory(repos, org.slug), await read_reference(repos),
+                                    RoleEnum(role))
+        return RecordsOfProcessing.from_domain(rec, org.slug)

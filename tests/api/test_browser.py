@@ -93,3 +93,23 @@ def test_graphiql_runs_the_example_query_offline(served: str) -> None:
             browser.close()
     assert outside == [], f"GraphiQL tried to reach the internet: {outside}"
     assert not [e for e in console_errors if "integrity" in e.lower()], console_errors
+
+
+def test_printable_record_of_processing_page(served: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking", "--disable-component-update"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{served}/organizations/januscaler/records-of-processing.html")
+            assert page.locator("h2").all_inner_texts() == ["Controller record Art 30(1)", "Processor record Art 30(2)"]
+            headers = page.locator("table").first.locator("thead th").all_inner_texts()
+            assert any("Envisaged time limits for erasure" in h for h in headers)
+            assert page.locator("td.missing").count() > 0  # gaps are shown, not dropped
+            page.screenshot(path=os.environ.get("RECORDS_SCREENSHOT", "/tmp/registry-records.png"), full_page=False)
+            pdf = page.pdf(format="A4", landscape=True)
+            assert pdf.startswith(b"%PDF")
+        finally:
+            browser.close()

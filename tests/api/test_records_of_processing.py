@@ -1,0 +1,81 @@
+"""The Art 30 record over GraphQL and as downloads: every field present, gaps said as such."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+from openpyxl import load_workbook
+
+from tests.conftest import GraphQLClient
+
+CONTROLLER_COLUMNS = [
+    "Processing activity",
+    "Name and contact details of the controller (Art 30(1)(a))", "Joint controller (Art 30(1)(a))",
+    "Representative (Art 30(1)(a))", "Data protection officer (Art 30(1)(a))",
+    "Purposes of the processing (Art 30(1)(b))", "Categories of data subjects (Art 30(1)(c))",
+    "Categories of personal data (Art 30(1)(c))",
+    "Categories of recipients, including in third countries (Art 30(1)(d))",
+    "Transfers to a third country or an international organisation (Art 30(1)(e))",
+    "Envisaged time limits for erasure (Art 30(1)(f))",
+    "General description of the technical and organisational security measures (Art 30(1)(g))",
+]
+
+Q = """query($org: String!, $role: Role!) { recordsOfProcessing(organization: $org, role: $role) {
+  article header { article field value recorded } entries { activity fields { article field value recorded } }
+  downloads } }"""
+
+
+async def test_controller_record_lists_every_field_and_says_what_is_missing(gql: GraphQLClient) -> None:
+    rec = (await gql.data(Q, {"org": "janusipm", "role": "CONTROLLER"}))["recordsOfProcessing"]
+    assert rec["article"] == "Art 30(1)"
+    dpo = next(f for f in rec["header"] if f["field"] == "Data protection officer")
+    assert dpo == {"article": "Art 30(1)(a)", "field": "Data protection officer", "value": "Not recorded",
+                   "recorded": False}
+    for entry in rec["entries"]:
+        assert [f["article"] for f in entry["fields"]] == [
+            "Art 30(1)(b)", "Art 30(1)(c)", "Art 30(1)(c)", "Art 30(1)(d)", "Art 30(1)(e)", "Art 30(1)(f)",
+            "Art 30(1)(g)"]
+    support = next(e for e in rec["entries"] if e["activity"] == "Customer support")
+    purposes = next(f for f in support["fields"] if f["article"] == "Art 30(1)(b)")
+    assert "no lawful basis recorded" in purposes["value"]
+    transfers = next(f for f in support["fields"] if f["article"] == "Art 30(1)(e)")
+    assert transfers["value"] == ("United States: Explicit consent after being informed of the risks "
+                                  "(Art 49(1)(a))")
+
+
+async def test_processor_record_names_the_controller(gql: GraphQLClient) -> None:
+    rec = (await gql.data(Q, {"org": "januscaler", "role": "PROCESSOR"}))["recordsOfProcessing"]
+    assert rec["article"] == "Art 30(2)"
+    [entry] = rec["entries"]
+    controller = entry["fields"][0]
+    assert controller["article"] == "Art 30(2)(a)" and controller["value"].startswith("the Customer")
+
+
+async def test_xlsx_has_every_art30_column_and_a_frozen_header(client: httpx.AsyncClient) -> None:
+    for slug in ("januscaler", "janusipm", "cloudfzs-jini", "jalendos-kramax"):
+        r = await client.get(f"/organizations/{slug}/records-of-processing.xlsx")
+        assert r.status_code == 200
+        wb = load_workbook(io.BytesIO(r.content))
+        controller = wb["Controller record Art 30(1)"]
+        assert [c.value for c in controller[1]] == CONTROLLER_COLUMNS
+        assert controller.freeze_panes == "B2"
+        assert controller.max_row > 1 and all(controller.column_dimensions[c].width >= 14 for c in "ABCDEFGHIJKL")
+        assert "Processor record Art 30(2)" in wb.sheetnames
+
+
+async def test_csv_and_json_downloads(client: httpx.AsyncClient) -> None:
+    csv = await client.get("/organizations/jalendos-kramax/records-of-processing.csv?role=controller")
+    assert csv.status_code == 200 and csv.text.splitlines()[0].startswith("Processing activity,")
+    assert "Art 6(1)(f) legitimate interests" in csv.text
+    js = (await client.get("/organizations/jalendos-kramax/records-of-processing.json")).json()
+    assert [r["article"] for r in js] == ["Art 30(1)", "Art 30(2)"]
+
+
+async def test_download_errors_say_what_to_do(client: httpx.AsyncClient) -> None:
+    r = await client.get("/organizations/acme/records-of-processing.xlsx")
+    assert r.status_code == 404 and "No organisation with slug 'acme'" in r.json()["error"]
+    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=all")
+    assert r.status_code == 400 and "controller or processor" in r.json()["error"]
+    r = await client.get("/organizations/januscaler/records-of-processing.pdf")
+    assert r.status_code == 404 and "use json, csv, xlsx or html" in r.json()["error"]
