@@ -16,6 +16,7 @@ from registry.config import Settings
 from registry.graphql.http import RegistryGraphQL
 from registry.services.seeding import is_empty, seed
 from registry.storage.database import Database, open_database
+from registry.web.dpia import dpia_endpoint
 from registry.web.records import records_endpoint
 
 log = logging.getLogger("registry")
@@ -62,6 +63,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/", home),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Mount("/static/graphiql", static, name="graphiql-assets"),

@@ -13,6 +13,7 @@ from registry.graphql.context import Info
 from registry.graphql.errors import not_found, user_error
 from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
 from registry.graphql.types.base import Framework, RecordNode, Role, Severity, wrap
+from registry.graphql.types.dpia import DpiaDraft, DpiaScreening
 from registry.graphql.types.findings import ComplianceRule, Finding
 from registry.graphql.types.organization import Organization
 from registry.graphql.types.records import (
@@ -25,6 +26,7 @@ from registry.graphql.types.records import (
 )
 from registry.graphql.types.records_of_processing import RecordsOfProcessing
 from registry.graphql.types.reference import Country, DataCategory, LegalBasis, TransferMechanism
+from registry.services import dpia
 from registry.services import findings as compliance
 from registry.services.lawful_basis_map import lawful_basis_map
 from registry.services.records import records_of_processing
@@ -44,6 +46,16 @@ async def load_organization(info: Info, slug: str) -> m.Organization:
     if org is None:
         raise not_found("organisation with slug", slug, SLUG_HINT)
     return org  # type: ignore[no-any-return]
+
+
+async def load_activity(info: Info, activity: relay.GlobalID) -> m.ProcessingActivity:
+    if activity.type_name != "ProcessingActivity":
+        raise user_error(f"'{activity}' is the global ID of a {activity.type_name}, not of a ProcessingActivity; use "
+                         "an `id` from `processingActivities`.", "INVALID_ID")
+    found = await info.context.loaders.one("processing_activities", activity.node_id)
+    if found is None:
+        raise not_found("ProcessingActivity with id", activity.node_id, "Use an `id` from `processingActivities`.")
+    return found  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="Questions the register answers.")
@@ -134,3 +146,20 @@ class Query:
         rec = records_of_processing(await read_inventory(repos, org.slug), await read_reference(repos),
                                     RoleEnum(role))
         return RecordsOfProcessing.from_domain(rec, org.slug)
+
+    @strawberry.field(description="DPIA screening of one processing activity (its global `id`): which WP248 criteria "
+                      "are met and why, which Art 35(3) cases apply, and the verdict.")
+    async def dpia_screening(self, info: Info, activity: relay.GlobalID) -> DpiaScreening:
+        a = await load_activity(info, activity)
+        repos = info.context.repos
+        inv, ref = await read_inventory(repos, a.organization), await read_reference(repos)
+        return DpiaScreening.from_domain(dpia.screen(a, inv, ref))
+
+    @strawberry.field(description="A DPIA outline for one processing activity, pre-filled from the inventory; "
+                      "download it as Markdown or Word from `screening.downloads`.")
+    async def dpia_draft(self, info: Info, activity: relay.GlobalID) -> DpiaDraft:
+        a = await load_activity(info, activity)
+        repos = info.context.repos
+        inv, ref = await read_inventory(repos, a.organization), await read_reference(repos)
+        s = dpia.screen(a, inv, ref)
+        return DpiaDraft(screening=DpiaScreening.from_domain(s), markdown=dpia.draft_markdown(s, inv, ref))

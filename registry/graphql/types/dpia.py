@@ -1,0 +1,48 @@
+"""DPIA screening and draft."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from registry.graphql.types.activity import ProcessingActivity
+from registry.services import dpia
+
+DpiaVerdict = strawberry.enum(dpia.Verdict, description="Whether a DPIA is required (an Art 35(3) case applies), "
+                              "likely required (two or more WP248 criteria) or not indicated.")
+
+
+@strawberry.type(description="One WP248 rev.01 criterion, with the register's facts that triggered it.")
+class DpiaCriterion:
+    number: int = strawberry.field(description="The criterion's number in WP248 (1-9).")
+    title: str = strawberry.field(description="The criterion.")
+    met: bool = strawberry.field(description="True when facts in the register meet it.")
+    assessable: bool = strawberry.field(description="False where the register holds no facts to judge it (scale).")
+    facts: list[str] = strawberry.field(description="The facts that triggered it.")
+
+
+@strawberry.type(description="DPIA screening of a processing activity (GDPR Art 35; EDPB-endorsed WP248 rev.01).")
+class DpiaScreening:
+    activity: ProcessingActivity = strawberry.field(description="The activity screened.")
+    verdict: DpiaVerdict = strawberry.field(description="Required, likely required or not indicated.")  # type: ignore[valid-type]
+    explanation: str = strawberry.field(description="How the verdict was reached, and what was not assessable.")
+    criteria: list[DpiaCriterion] = strawberry.field(description="All nine WP248 criteria.")
+    mandatory_cases: list[str] = strawberry.field(description="The Art 35(3) cases that apply.")
+    downloads: list[str] = strawberry.field(description="Paths of the DPIA draft as Markdown and Word (.docx).")
+
+    @classmethod
+    def from_domain(cls, s: dpia.Screening) -> Self:
+        slug, key = s.activity.organization, s.activity.key
+        base = f"/organizations/{slug}/activities/{key}/dpia-draft"
+        return cls(activity=ProcessingActivity.from_domain(s.activity), verdict=s.verdict, explanation=s.explanation,
+                   criteria=[DpiaCriterion(number=c.number, title=c.title, met=c.met, assessable=c.assessable,
+                                           facts=list(c.facts)) for c in s.criteria],
+                   mandatory_cases=list(s.mandatory), downloads=[f"{base}.md", f"{base}.docx"])
+
+
+@strawberry.type(description="A DPIA outline pre-filled from the inventory: the Art 35(7) sections in the CNIL "
+                 "structure (context, fundamental principles, risks, measures).")
+class DpiaDraft:
+    screening: DpiaScreening = strawberry.field(description="The screening the draft starts from.")
+    markdown: str = strawberry.field(description="The draft as Markdown.")

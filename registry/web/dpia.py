@@ -1,0 +1,43 @@
+"""Downloads of a DPIA draft: /organizations/{slug}/activities/{key}/dpia-draft.{md,docx}."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from registry.domain.errors import NotFound
+from registry.domain.models import scoped_id
+from registry.services import dpia
+from registry.services.documents import markdown_to_docx
+from registry.services.registers import read_inventory, read_reference
+from registry.storage.repositories import Repositories
+from registry.web.records import problem
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def dpia_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request], object]:
+    async def endpoint(request: Request) -> Response:
+        slug, key, fmt = (request.path_params[k] for k in ("slug", "key", "format"))
+        if fmt not in ("md", "docx"):
+            return problem(404, f"Unknown format '{fmt}'; use md or docx.")
+        repos = repos_getter()
+        try:
+            inv = await read_inventory(repos, slug)
+        except NotFound as e:
+            return problem(404, str(e))
+        activity = next((a for a in inv.processing_activities if a.id == scoped_id(slug, key)), None)
+        if activity is None:
+            return problem(404, f"No processing activity '{key}' in '{slug}'; list them with "
+                           "{ organization(slug: ...) { processingActivities { key } } }.")
+        ref = await read_reference(repos)
+        text = dpia.draft_markdown(dpia.screen(activity, inv, ref), inv, ref)
+        name = f"dpia-draft-{slug}-{key}.{fmt}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if fmt == "md":
+            return Response(text, media_type="text/markdown; charset=utf-8", headers=headers)
+        return Response(markdown_to_docx(text), media_type=DOCX, headers=headers)
+
+    return endpoint

@@ -1,0 +1,64 @@
+"""DPIA screening and the draft, over GraphQL and as downloads."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import httpx
+from docx import Document
+
+from tests.conftest import GraphQLClient
+
+
+def gid(activity: str) -> str:
+    return base64.b64encode(f"ProcessingActivity:{activity}".encode()).decode()
+
+
+S = """query($a: ID!) { dpiaScreening(activity: $a) { verdict explanation mandatoryCases downloads
+  activity { name } criteria { number title met assessable facts } } }"""
+
+
+async def test_call_logging_screens_as_likely_requiring_a_dpia(gql: GraphQLClient) -> None:
+    s = (await gql.data(S, {"a": gid("cloudfzs-jini/call-message-logging")}))["dpiaScreening"]
+    assert s["verdict"] == "LIKELY_REQUIRED"
+    met = {c["number"]: c["facts"] for c in s["criteria"] if c["met"]}
+    assert set(met) == {3, 4}
+    assert any("Call and message metadata" in f for f in met[4])
+    scale = next(c for c in s["criteria"] if c["number"] == 5)
+    assert scale["assessable"] is False and "not recorded" in s["explanation"]
+
+
+async def test_a_plain_support_activity_is_not_indicated(gql: GraphQLClient) -> None:
+    s = (await gql.data(S, {"a": gid("jalendos-kramax/customer-support")}))["dpiaScreening"]
+    assert s["verdict"] == "NOT_INDICATED" and not any(c["met"] for c in s["criteria"])
+
+
+async def test_screening_a_non_activity_id_is_a_clear_error(gql: GraphQLClient) -> None:
+    other = base64.b64encode(b"Organization:januscaler").decode()
+    [err] = (await gql(S, {"a": other}))["errors"]
+    assert "not of a ProcessingActivity" in err["message"]
+
+
+async def test_draft_has_the_art35_7_sections_and_cnil_risks(gql: GraphQLClient, client: httpx.AsyncClient) -> None:
+    q = 'query($a: ID!) { dpiaDraft(activity: $a) { markdown screening { downloads } } }'
+    d = (await gql.data(q, {"a": gid("januscaler/refund-identity-verification")}))["dpiaDraft"]
+    md = d["markdown"]
+    for heading in ("Art 35(7)(a)", "Art 35(7)(b)", "Art 35(7)(c)", "Art 35(7)(d)"):
+        assert heading in md
+    for event in ("Illegitimate access to data", "Unwanted modification of data", "Disappearance of data"):
+        assert event in md
+    assert "Government-issued identity document" in md  # pre-filled from the inventory
+    md_url, docx_url = d["screening"]["downloads"]
+    r = await client.get(md_url)
+    assert r.status_code == 200 and r.text == md
+    r = await client.get(docx_url)
+    assert r.status_code == 200
+    doc = Document(io.BytesIO(r.content))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert any("Art 35(7)(c)" in h for h in headings) and len(doc.tables) == 1
+
+
+async def test_draft_download_for_an_unknown_activity(client: httpx.AsyncClient) -> None:
+    r = await client.get("/organizations/januscaler/activities/nope/dpia-draft.docx")
+    assert r.status_code == 404 and "No processing activity 'nope'" in r.json()["error"]
