@@ -26,8 +26,10 @@ from registry.graphql.types.records import (
 )
 from registry.graphql.types.records_of_processing import RecordsOfProcessing
 from registry.graphql.types.reference import Country, DataCategory, LegalBasis, TransferMechanism
+from registry.graphql.types.views import CrossFrameworkRow, TransferRegisterRow
 from registry.services import dpia
 from registry.services import findings as compliance
+from registry.services.frameworks import cross_framework
 from registry.services.lawful_basis_map import lawful_basis_map
 from registry.services.records import records_of_processing
 from registry.services.registers import read_inventory, read_reference
@@ -163,3 +165,42 @@ class Query:
         inv, ref = await read_inventory(repos, a.organization), await read_reference(repos)
         s = dpia.screen(a, inv, ref)
         return DpiaDraft(screening=DpiaScreening.from_domain(s), markdown=dpia.draft_markdown(s, inv, ref))
+
+    @strawberry.field(description="The transfers register: every transfer with destination, adequacy status, "
+                      "mechanism, SCC module, and its transfer impact assessment where recorded.")
+    async def transfers_register(self, info: Info, organization: str) -> list[TransferRegisterRow]:
+        org = await load_organization(info, organization)
+        loaders = info.context.loaders
+        transfers = await loaders.of_organization("transfers", org.slug)
+        activities = await loaders.of_organization("processing_activities", org.slug)
+        countries = {c.code: c for c in await loaders.many("countries", [t.destination for t in transfers
+                                                                         if t.destination])}
+        mechanisms = {x.code: x for x in await loaders.many("transfer_mechanisms", [t.mechanism for t in transfers
+                                                                                   if t.mechanism])}
+        recipients = {r.key: r for r in await loaders.of_organization("recipients", org.slug)}
+        rows = []
+        for t in transfers:
+            c, mech, r = countries.get(t.destination or ""), mechanisms.get(t.mechanism or ""), recipients.get(
+                t.recipient or "")
+            rows.append(TransferRegisterRow(
+                transfer=Transfer.from_domain(t), destination=Country.from_domain(c) if c else None,
+                adequacy=c.adequacy.value if c else "UNKNOWN",
+                mechanism=TransferMechanism.from_domain(mech) if mech else None,
+                scc_module=mech.scc_module if mech else None, recipient=Recipient.from_domain(r) if r else None,
+                tia_date=t.tia_date, tia_outcome=t.tia_outcome,
+                activities=[ProcessingActivity.from_domain(a) for a in activities if t.key in a.transfers]))
+        return rows
+
+    @strawberry.field(description="For an organisation subject to both GDPR and India's DPDP Act: each activity's "
+                      "lawful basis under each framework side by side. Empty when not both apply.")
+    async def cross_framework_view(self, info: Info, organization: str) -> list[CrossFrameworkRow]:
+        org = await load_organization(info, organization)
+        inv = await read_inventory(info.context.repos, org.slug)
+        rows = cross_framework(inv)
+        bases = {b.id: b for b in await info.context.loaders.many(
+            "legal_bases", [x for r in rows for x in r.gdpr + r.dpdp])}
+        return [CrossFrameworkRow(activity=ProcessingActivity.from_domain(r.activity),
+                                  gdpr=[LegalBasis.from_domain(bases[x]) for x in r.gdpr if x in bases],
+                                  dpdp=[LegalBasis.from_domain(bases[x]) for x in r.dpdp if x in bases],
+                                  missing_under=FrameworkEnum(r.missing_under) if r.missing_under else None)
+                for r in rows]

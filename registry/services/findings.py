@@ -335,6 +335,22 @@ def children_below_minimum_age(reg: Register) -> Iterator[tuple[str, str, str, s
                    "Reconcile the activity with the stated age limit; for children, record parental consent.")
 
 
+@rule("CROSS_FRAMEWORK_GAP", M, "GDPR Art 6(1); DPDP Act s.4, 6, 7",
+      "An activity is covered under one framework that applies but not under the other")
+def cross_framework_gap(reg: Register) -> Iterator[tuple[str, str, str, str, m.Source | None, str]]:
+    from registry.services.frameworks import cross_framework
+
+    for row in cross_framework(reg.inv):
+        if row.missing_under == "DPDP":
+            li = " Legitimate interests has no DPDP equivalent." if "GDPR:legitimate-interests" in row.gdpr else ""
+            yield (*_activity(row.activity), f"'{row.activity.name}' has a GDPR basis ({', '.join(row.gdpr)}) but no "
+                   f"DPDP Act basis, though the Act applies to the organisation.{li}", row.activity.source,
+                   "Record the DPDP basis: consent (s.6) or a legitimate use (s.7), e.g. s.7(a) voluntary provision.")
+        elif row.missing_under == "GDPR":
+            yield (*_activity(row.activity), f"'{row.activity.name}' has a DPDP Act basis but no GDPR basis.",
+                   row.activity.source, "Record the GDPR Art 6(1) basis.")
+
+
 def find(inv: Inventory, ref: ReferenceData, today: dt.date | None = None) -> list[Finding]:
     """Every finding for one organisation's register, most severe first."""
     reg = Register(inv, ref, today or dt.date.today())
