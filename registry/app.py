@@ -17,6 +17,7 @@ from registry.graphql.http import RegistryGraphQL
 from registry.services.seeding import is_empty, seed
 from registry.storage.database import Database, open_database
 from registry.web.dpia import dpia_endpoint
+from registry.web.notices import notices_endpoint
 from registry.web.records import records_endpoint
 
 log = logging.getLogger("registry")
@@ -64,6 +65,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Mount("/static/graphiql", static, name="graphiql-assets"),

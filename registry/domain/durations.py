@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
 _DURATION = re.compile(
@@ -30,3 +32,17 @@ def approximate_days(text: str) -> float | None:
         + p["minutes"] / 1440
         + p["seconds"] / 86400
     )
+
+
+def add_to(moment: dt.datetime, text: str) -> dt.datetime:
+    """`moment` plus an ISO 8601 duration, months and years by the calendar."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"'{text}' is not an ISO 8601 duration")
+    p = {k: int(v) if v else 0 for k, v in m.groupdict().items()}
+    months = moment.month - 1 + p["months"] + 12 * p["years"]
+    year, month = moment.year + months // 12, months % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    shifted = moment.replace(year=year, month=month, day=day)
+    return shifted + dt.timedelta(weeks=p["weeks"], days=p["days"], hours=p["hours"], minutes=p["minutes"],
+                                  seconds=p["seconds"])

@@ -126,3 +126,11 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         return ["INFO", "LOW", "MEDIUM", "HIGH"].index(self.value)
+
+
+class ChangeKind(str, Enum):
+    """What happened to a subprocessor."""
+
+    ADDED = "ADDED"
+    CHANGED = "CHANGED"
+    REMOVED = "REMOVED"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from registry.domain.enums import (
     Adequacy,
     CcpaCategory,
+    ChangeKind,
     CommitmentKind,
     DocumentKind,
     DpaStatus,
@@ -369,3 +370,20 @@ class ProcessingActivity:
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
+class SubprocessorChange:
+    """A notice of a subprocessor added, changed or removed, effective after the organisation's notice period."""
+
+    organization: str
+    recipient: str
+    name: str
+    change: ChangeKind
+    announced: dt.datetime
+    effective: dt.datetime
+    summary: str
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, f"{self.recipient}@{self.announced.strftime('%Y%m%dT%H%M%S%fZ')}")

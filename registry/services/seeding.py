@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from registry.domain.errors import InvalidInventory
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.validation import validate_inventory, validate_reference
 from registry.services.inventory_files import inventory_files, load_inventory_file, load_reference
+from registry.services.notices import subprocessor_changes
 from registry.storage.repositories import Repositories, WriteCounts
 
 
@@ -53,8 +55,21 @@ async def store_reference(repos: Repositories, reference: ReferenceData, report:
     report.add("data_categories", await repos.data_categories.upsert_many(reference.data_categories))
 
 
+def _now_ms() -> dt.datetime:
+    """Now, to the millisecond: what a BSON datetime keeps, so ids built from it survive a round trip."""
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
 async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport) -> None:
-    """Write an inventory, referenced records first, so no stored reference ever points at nothing."""
+    """Write an inventory, referenced records first, so no stored reference ever points at nothing.
+
+    Changes to the organisation's subprocessors are recorded as notices first, so a feed never misses one."""
+    known = await repos.organizations.get(inv.organization.slug)
+    before = (await repos.recipients.by_organizations([inv.organization.slug]))[inv.organization.slug]
+    notices = subprocessor_changes(inv.organization, before if known else None, inv.recipients,
+                                   _now_ms())
+    report.add("subprocessor_changes", await repos.subprocessor_changes.upsert_many(notices))
     report.add("organizations", await repos.organizations.upsert_many([inv.organization]))
     report.add("data_categories", await repos.data_categories.upsert_many(inv.data_categories))
     report.add("data_subjects", await repos.data_subjects.upsert_many(inv.data_subjects))

@@ -33,6 +33,8 @@ def encode(value: Any) -> Any:
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, dt.datetime):
+        return value  # BSON datetime (UTC): sortable in the database
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -82,6 +84,15 @@ def _decode(tp: Any, data: Any, strict: bool, where: str) -> Any:
         except ValueError:
             allowed = ", ".join(m.value for m in tp)
             raise DecodeError(f"{where}: '{data}' is not one of {allowed}") from None
+    if tp is dt.datetime:
+        if isinstance(data, str):
+            try:
+                data = dt.datetime.fromisoformat(data)
+            except ValueError:
+                raise DecodeError(f"{where}: '{data}' is not a date and time (ISO 8601)") from None
+        if not isinstance(data, dt.datetime):
+            raise DecodeError(f"{where}: expected a date and time, got {data!r}")
+        return data if data.tzinfo else data.replace(tzinfo=dt.UTC)  # the driver returns naive UTC
     if tp is dt.date:
         if isinstance(data, dt.datetime):
             return data.date()

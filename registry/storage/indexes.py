@@ -29,6 +29,9 @@ async def ensure_indexes(repos: Repositories) -> None:
     await repos.transfer_mechanisms.collection.create_indexes(
         [IndexModel([("code", ASCENDING)], unique=True, name="code_unique")]
     )
+    await repos.subprocessor_changes.collection.create_indexes(
+        [IndexModel([("organization", ASCENDING), ("announced", ASCENDING)], name="org_announced")]
+    )
     await repos.countries.collection.create_indexes(
         [IndexModel([("code", ASCENDING)], unique=True, name="code_unique")]
     )

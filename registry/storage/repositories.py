@@ -133,6 +133,8 @@ class Repositories:
         self.legal_bases = Repository(db, "legal_bases", m.LegalBasis, ["framework", "code"])
         self.transfer_mechanisms = Repository(db, "transfer_mechanisms", m.TransferMechanism, ["code"])
         self.countries = Repository(db, "countries", m.Country, ["code"])
+        self.subprocessor_changes = Repository(db, "subprocessor_changes", m.SubprocessorChange,
+                                               ["organization", "announced"])
 
     def all(self) -> list[Repository[Any]]:
         return [v for v in vars(self).values() if isinstance(v, Repository)]

@@ -35,3 +35,15 @@ def test_yaml_booleans_are_not_taken_for_country_codes() -> None:
 def test_a_missing_required_field_is_named() -> None:
     with pytest.raises(DecodeError, match="missing required field 'legal_name'"):
         decode(Organization, {"slug": "x"})
+
+
+def test_datetimes_stay_datetimes_in_utc() -> None:
+    from registry.domain.enums import ChangeKind
+    from registry.domain.models import SubprocessorChange
+
+    now = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+    c = SubprocessorChange("a", "b", "B", ChangeKind.ADDED, now, now, "added")
+    doc = encode(c)
+    assert doc["announced"] is now
+    naive = {**doc, "announced": now.replace(tzinfo=None), "effective": now.isoformat()}
+    assert decode(SubprocessorChange, naive) == c

@@ -18,3 +18,14 @@ def test_periods_compare_in_days() -> None:
     assert approximate_days("PT72H") == 3
     assert approximate_days("P26M") > approximate_days("P2Y")  # type: ignore[operator]
     assert approximate_days("seven years") is None
+
+
+def test_adding_a_notice_period_follows_the_calendar() -> None:
+    import datetime as dt
+
+    from registry.domain.durations import add_to
+
+    start = dt.datetime(2026, 1, 31, 9, 0, tzinfo=dt.UTC)
+    assert add_to(start, "P30D") == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    assert add_to(start, "P1M") == dt.datetime(2026, 2, 28, 9, 0, tzinfo=dt.UTC)
+    assert add_to(start, "PT72H") == dt.datetime(2026, 2, 3, 9, 0, tzinfo=dt.UTC)

@@ -1,0 +1,42 @@
+"""Subprocessor notices: changes to an organisation's subprocessors, effective after its notice period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from registry.domain import models as m
+from registry.domain.durations import add_to
+from registry.domain.enums import ChangeKind
+
+
+def _describe(r: m.Recipient) -> str:
+    services = ", ".join(r.services) or "services not stated"
+    where = ", ".join(r.countries) or "countries not stated"
+    return f"{r.name}: {services}; processing in {where}"
+
+
+def subprocessor_changes(org: m.Organization, before: list[m.Recipient] | None, after: list[m.Recipient],
+                         now: dt.datetime) -> list[m.SubprocessorChange]:
+    """The notices a change of recipients calls for.
+
+    `before` is None when the organisation is new to the register: its subprocessors are then the initial list,
+    in effect at once. Later additions and changes take effect after `subprocessor_notice_period`.
+    """
+    old = {r.key: r for r in before or [] if r.is_processor}
+    new = {r.key: r for r in after if r.is_processor}
+    notice = org.subprocessor_notice_period
+    effective = now if before is None or not notice else add_to(now, notice)
+    out = []
+    for key, r in new.items():
+        if key not in old:
+            what = "initial list" if before is None else "added"
+            out.append(m.SubprocessorChange(org.slug, key, r.name, ChangeKind.ADDED, now, effective,
+                                            f"{what}: {_describe(r)}"))
+        elif old[key] != r:
+            out.append(m.SubprocessorChange(org.slug, key, r.name, ChangeKind.CHANGED, now, effective,
+                                            f"changed: {_describe(r)}"))
+    for key, r in old.items():
+        if key not in new:
+            out.append(m.SubprocessorChange(org.slug, key, r.name, ChangeKind.REMOVED, now, now,
+                                            f"removed: {r.name}"))
+    return out

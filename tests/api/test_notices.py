@@ -1,0 +1,80 @@
+"""Public subprocessor notices and the Atom feed of changes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
+
+import feedparser
+import httpx
+import pytest_asyncio
+
+from registry.app import create_app
+from registry.config import Settings
+from registry.domain import models as m
+from registry.domain.enums import DpaStatus, RecipientKind, Role
+from registry.services.seeding import SeedReport, read_seed, store_inventory, store_reference
+from registry.storage.database import open_database
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def notices(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Jalendos Kramax's register with a 30-day notice period, then one new subprocessor."""
+    assert settings.mongodb_uri
+    async with open_database(Settings(mongodb_uri=settings.mongodb_uri + "notices")) as db:
+        ref, invs = read_seed(settings.seed_dir)
+        await store_reference(db.repos, ref, SeedReport())
+        inv = next(i for i in invs if i.organization.slug == "jalendos-kramax")
+        inv = dataclasses.replace(inv, organization=dataclasses.replace(inv.organization,
+                                                                        subprocessor_notice_period="P30D"))
+        await store_inventory(db.repos, inv, SeedReport())
+        mailer = m.Recipient("jalendos-kramax", "mailer", "MailCo GmbH", named=True, kind=RecipientKind.SUBPROCESSOR,
+                             role=Role.PROCESSOR, services=["transactional email"], countries=["DE"],
+                             dpa=DpaStatus.SIGNED)
+        await store_inventory(db.repos, dataclasses.replace(inv, recipients=[*inv.recipients, mailer]), SeedReport())
+        app = create_app(Settings(), db)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+            yield c
+        await db.client.drop_database(db.db.name)
+
+
+async def test_atom_feed_is_valid_and_announces_the_new_subprocessor(notices: httpx.AsyncClient) -> None:
+    r = await notices.get("/organizations/jalendos-kramax/subprocessors.atom")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(r.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    root = ET.fromstring(r.content)  # RFC 4287: a feed has id, title, updated and an author
+    for tag in ("id", "title", "updated", "author"):
+        assert root.find(ATOM + tag) is not None, tag
+    for entry in root.findall(ATOM + "entry"):
+        for tag in ("id", "title", "updated"):
+            assert entry.find(ATOM + tag) is not None, tag
+    newest = feed.entries[0]
+    assert newest.title.startswith("Added: MailCo GmbH (effective ")
+    announced = dt.datetime(*newest.updated_parsed[:6], tzinfo=dt.UTC)
+    effective = dt.date.fromisoformat(newest.title.split("effective ")[1].rstrip(")"))
+    assert effective == (announced + dt.timedelta(days=30)).date()  # the notice period is honoured
+    assert {t.term for t in newest.tags} == {"added"}
+    initial = [e for e in feed.entries if "initial list" in e.summary]
+    assert len(initial) == 3  # the three kinds of service providers the policy names
+
+
+async def test_public_list_needs_no_token_and_marks_what_is_not_yet_in_effect(notices: httpx.AsyncClient) -> None:
+    data = (await notices.get("/organizations/jalendos-kramax/subprocessors.json")).json()
+    assert data["noticePeriod"] == "P30D"
+    mailco = next(c for c in data["changes"] if c["subprocessor"] == "MailCo GmbH")
+    assert mailco["change"] == "ADDED" and mailco["inEffect"] is False
+    page = await notices.get("/organizations/jalendos-kramax/subprocessors.html")
+    assert page.status_code == 200 and "MailCo GmbH" in page.text and "subprocessors.atom" in page.text
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_storing_the_same_inventory_again_announces_nothing(client: httpx.AsyncClient) -> None:
+    data = (await client.get("/organizations/januscaler/subprocessors.json")).json()
+    assert [c["change"] for c in data["changes"]] == ["ADDED"] * 3  # the initial list, once, despite re-seeding
+    assert (await client.get("/organizations/acme/subprocessors.atom")).status_code == 404
