@@ -16,6 +16,7 @@ from registry.config import Settings
 from registry.graphql.http import RegistryGraphQL
 from registry.services.seeding import is_empty, seed
 from registry.storage.database import Database, open_database
+from registry.storage.writer import Writer
 from registry.web.dpia import dpia_endpoint
 from registry.web.notices import notices_endpoint
 from registry.web.records import records_endpoint
@@ -36,6 +37,9 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             yield
             return
         async with open_database(settings) as db:
+            recovered = await Writer(db.repos).recover()
+            if recovered:
+                log.warning("Finished %d change(s) interrupted by an earlier stop.", recovered)
             if settings.seed_on_empty and await is_empty(db.repos):
                 report = await seed(db.repos, settings.seed_dir)
                 log.warning("Empty database: loaded the seed (%d records).", report.changed)

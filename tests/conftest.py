@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,18 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         await seed(db.repos, settings.seed_dir)
         yield db
         await db.client.drop_database(db.db.name)
+
+
+@asynccontextmanager
+async def own_database(settings: Settings, name: str, **client_kwargs: Any) -> AsyncIterator[Database]:
+    """A seeded database of the test's own on the same server, dropped afterwards (for tests that change data)."""
+    assert settings.mongodb_uri
+    async with open_database(Settings(mongodb_uri=settings.mongodb_uri + name), **client_kwargs) as db:
+        await seed(db.repos, settings.seed_dir)
+        try:
+            yield db
+        finally:
+            await db.client.drop_database(db.db.name)
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

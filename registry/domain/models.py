@@ -104,6 +104,10 @@ class DataCategory:
     ccpa: CcpaCategory | None = None
     source: Source | None = None
 
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key) if self.organization else self.key
@@ -199,6 +203,10 @@ class Organization:
     """How people withdraw consent (GDPR Art 7(3)), where the organisation states it."""
     documents: list[SourceDocument] = field(default_factory=list)
 
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
     @property
     def id(self) -> str:
         return self.slug
@@ -216,6 +224,10 @@ class DataSubjectCategory:
     """True when the category includes children (under 18 for the DPDP Act, under 16 by default in GDPR Art 8)."""
     source: Source | None = None
 
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key)
@@ -230,6 +242,10 @@ class Purpose:
     name: str
     description: str | None = None
     source: Source | None = None
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
 
     @property
     def id(self) -> str:
@@ -253,6 +269,10 @@ class Recipient:
     dpf_certification: str | None = None
     """Where the recipient's EU-US Data Privacy Framework certification is recorded (e.g. its DPF list entry)."""
     source: Source | None = None
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
 
     @property
     def id(self) -> str:
@@ -285,6 +305,10 @@ class Transfer:
     tia_outcome: str | None = None
     source: Source | None = None
 
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key)
@@ -304,6 +328,10 @@ class RetentionRule:
     stated_as: str | None = None
     source: Source | None = None
 
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key)
@@ -317,6 +345,10 @@ class SecurityMeasure:
     key: str
     description: str
     source: Source | None = None
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
 
     @property
     def id(self) -> str:
@@ -366,6 +398,10 @@ class ProcessingActivity:
     retention_rules: list[str] = field(default_factory=list)
     security_measures: list[str] = field(default_factory=list)
     source: Source | None = None
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
 
     @property
     def id(self) -> str:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from registry.domain import models as m
 from registry.domain.durations import add_to
 from registry.domain.enums import ChangeKind
+
+
+def _content(r: m.Recipient) -> m.Recipient:
+    """The recipient without the writer's bookkeeping, for comparing what it is."""
+    return replace(r, version=0, archived=False)
 
 
 def _describe(r: m.Recipient) -> str:
@@ -32,7 +38,7 @@ def subprocessor_changes(org: m.Organization, before: list[m.Recipient] | None, 
             what = "initial list" if before is None else "added"
             out.append(m.SubprocessorChange(org.slug, key, r.name, ChangeKind.ADDED, now, effective,
                                             f"{what}: {_describe(r)}"))
-        elif old[key] != r:
+        elif _content(old[key]) != _content(r):
             out.append(m.SubprocessorChange(org.slug, key, r.name, ChangeKind.CHANGED, now, effective,
                                             f"changed: {_describe(r)}"))
     for key, r in old.items():

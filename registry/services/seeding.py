@@ -12,6 +12,7 @@ from registry.domain.validation import validate_inventory, validate_reference
 from registry.services.inventory_files import inventory_files, load_inventory_file, load_reference
 from registry.services.notices import subprocessor_changes
 from registry.storage.repositories import Repositories, WriteCounts
+from registry.storage.writer import Writer
 
 
 @dataclass
@@ -61,7 +62,7 @@ def _now_ms() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport) -> None:
+async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport, actor: str = "seed") -> None:
     """Write an inventory, referenced records first, so no stored reference ever points at nothing.
 
     Changes to the organisation's subprocessors are recorded as notices first, so a feed never misses one."""
@@ -70,15 +71,17 @@ async def store_inventory(repos: Repositories, inv: Inventory, report: SeedRepor
     notices = subprocessor_changes(inv.organization, before if known else None, inv.recipients,
                                    _now_ms())
     report.add("subprocessor_changes", await repos.subprocessor_changes.upsert_many(notices))
-    report.add("organizations", await repos.organizations.upsert_many([inv.organization]))
-    report.add("data_categories", await repos.data_categories.upsert_many(inv.data_categories))
-    report.add("data_subjects", await repos.data_subjects.upsert_many(inv.data_subjects))
-    report.add("purposes", await repos.purposes.upsert_many(inv.purposes))
-    report.add("recipients", await repos.recipients.upsert_many(inv.recipients))
-    report.add("transfers", await repos.transfers.upsert_many(inv.transfers))
-    report.add("retention_rules", await repos.retention_rules.upsert_many(inv.retention_rules))
-    report.add("security_measures", await repos.security_measures.upsert_many(inv.security_measures))
-    report.add("processing_activities", await repos.processing_activities.upsert_many(inv.processing_activities))
+    writer = Writer(repos)
+    report.add("organizations", await writer.store_many(repos.organizations, [inv.organization], actor))
+    report.add("data_categories", await writer.store_many(repos.data_categories, inv.data_categories, actor))
+    report.add("data_subjects", await writer.store_many(repos.data_subjects, inv.data_subjects, actor))
+    report.add("purposes", await writer.store_many(repos.purposes, inv.purposes, actor))
+    report.add("recipients", await writer.store_many(repos.recipients, inv.recipients, actor))
+    report.add("transfers", await writer.store_many(repos.transfers, inv.transfers, actor))
+    report.add("retention_rules", await writer.store_many(repos.retention_rules, inv.retention_rules, actor))
+    report.add("security_measures", await writer.store_many(repos.security_measures, inv.security_measures, actor))
+    activities = await writer.store_many(repos.processing_activities, inv.processing_activities, actor)
+    report.add("processing_activities", activities)
 
 
 async def seed(repos: Repositories, seed_dir: Path) -> SeedReport:

@@ -11,6 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from registry.domain import models as m
+from registry.domain.history import HistoryEntry
 from registry.storage.codec import decode, encode
 
 
@@ -22,7 +23,9 @@ class Identified(Protocol):
 T = TypeVar("T", bound=Identified)
 
 # Fields the storage adds to a record; they are not part of the domain object.
-STORAGE_FIELDS = ("_id",)
+STORAGE_FIELDS = ("_id", "_pending")
+# Fields the writer owns: an idempotent load compares records without them.
+WRITER_FIELDS = ("version", "archived", "_pending")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,10 @@ def _id_filter(ids: list[str]) -> dict[str, Any]:
 
 
 def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
-    return {k: v for k, v in stored.items()} == new
+    def content(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k not in WRITER_FIELDS}
+
+    return content(stored) == content(new)
 
 
 class Repositories:
@@ -133,6 +139,7 @@ class Repositories:
         self.legal_bases = Repository(db, "legal_bases", m.LegalBasis, ["framework", "code"])
         self.transfer_mechanisms = Repository(db, "transfer_mechanisms", m.TransferMechanism, ["code"])
         self.countries = Repository(db, "countries", m.Country, ["code"])
+        self.history = Repository(db, "history", HistoryEntry, ["at"])
         self.subprocessor_changes = Repository(db, "subprocessor_changes", m.SubprocessorChange,
                                                ["organization", "announced"])
 

@@ -1,0 +1,168 @@
+"""Every change to the register goes through here: versioned, and never without its history entry.
+
+FerretDB v1 has no multi-document transactions, and its conditional updates are not atomic (an update filtered
+on `version` is a read then a write: concurrent writers can both match). What it does guarantee is a unique
+`_id`. So the history entry, whose id is the record's id and new version, is written FIRST, as a claim: of
+concurrent writers from the same version exactly one can insert it; the others get a conflict. The winner then
+writes the record and marks the entry committed. The history is a write-ahead log:
+- a change is never stored without its entry, because the entry is stored before it;
+- if the process dies between the two writes, `recover()` commits the entry when the record has the new
+  version, and otherwise marks it aborted (the client never got an answer) and frees the version number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from pymongo import ReplaceOne
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from registry.domain.history import HistoryEntry, Operation, diff
+from registry.storage.codec import decode, encode
+from registry.storage.repositories import Identified, Repositories, Repository, WriteCounts, _id_filter, _same
+
+T = TypeVar("T", bound=Identified)
+RECOVERY_GRACE = dt.timedelta(seconds=60)
+"""An uncommitted entry younger than this may belong to a write in progress: recovery leaves it alone."""
+
+
+class VersionConflict(Exception):
+    """The record changed since the version the update was based on."""
+
+    def __init__(self, entity_id: str, expected: int, current: int):
+        self.entity_id, self.expected, self.current = entity_id, expected, current
+        super().__init__(f"'{entity_id}' is at version {current}, not {expected}: someone changed it since you read "
+                         f"it. Read it again and reapply your change on version {current}.")
+
+
+class AlreadyExists(Exception):
+    """A record with the same natural key exists."""
+
+
+class Missing(Exception):
+    """The record to change does not exist."""
+
+
+def now() -> dt.datetime:
+    t = dt.datetime.now(dt.UTC)
+    return t.replace(microsecond=t.microsecond // 1000 * 1000)
+
+
+class Writer:
+    """Versioned writes with write-ahead history over one database's repositories."""
+
+    def __init__(self, repos: Repositories):
+        self.repos = repos
+        self.history = repos.history
+
+    def _entry(self, repo: Repository[Any], before: dict[str, Any] | None, after: dict[str, Any], version: int,
+               op: Operation, actor: str) -> HistoryEntry:
+        org = after.get("organization") or (after["_id"] if repo.name == "organizations" else None)
+        return HistoryEntry(repo.name, after["_id"], org, version, op, actor, now(), diff(before, after))
+
+    async def _claim(self, entry: HistoryEntry, expected: int) -> None:
+        try:
+            await self.history.collection.insert_one({"_id": entry.id, **encode(entry)})
+        except DuplicateKeyError:
+            raise VersionConflict(entry.entity_id, expected, entry.version) from None
+
+    async def _commit(self, entries: Sequence[HistoryEntry]) -> None:
+        if entries:
+            await self.history.collection.update_many({"_id": {"$in": [e.id for e in entries]}},
+                                                      {"$set": {"committed": True}})
+
+    async def _release(self, entry: HistoryEntry) -> None:
+        """Keep an aborted attempt in the history under another id, and free its version number."""
+        aborted = {**encode(entry), "aborted": True, "committed": False}
+        await self.history.collection.replace_one({"_id": f"{entry.id}:aborted:{entry.at.timestamp():.3f}"},
+                                                  aborted, upsert=True)
+        await self.history.collection.delete_one({"_id": entry.id})
+
+    async def create(self, repo: Repository[T], obj: T, actor: str, op: Operation = Operation.CREATE) -> T:
+        doc = {**repo.to_doc(obj), "version": 1, "archived": False}
+        if await repo.collection.find_one({"_id": doc["_id"]}, {"_id": 1}):
+            raise AlreadyExists(doc["_id"])
+        entry = self._entry(repo, None, doc, 1, op, actor)
+        try:
+            await self._claim(entry, 0)
+        except VersionConflict:
+            raise AlreadyExists(doc["_id"]) from None
+        try:
+            await repo.collection.insert_one(doc)
+        except DuplicateKeyError:  # the natural key is taken by another record
+            await self._release(entry)
+            raise AlreadyExists(doc["_id"]) from None
+        await self._commit([entry])
+        return replace(obj, version=1, archived=False)  # type: ignore[type-var]
+
+    async def update(self, repo: Repository[T], obj: T, expected_version: int, actor: str,
+                     op: Operation = Operation.UPDATE) -> T:
+        new = repo.to_doc(obj)
+        before = await repo.collection.find_one({"_id": new["_id"]})
+        if before is None:
+            raise Missing(new["_id"])
+        if before.get("version", 0) != expected_version:
+            raise VersionConflict(new["_id"], expected_version, before.get("version", 0))
+        version = expected_version + 1
+        doc = {**new, "version": version}
+        entry = self._entry(repo, before, doc, version, op, actor)
+        await self._claim(entry, expected_version)  # exactly one concurrent writer gets past this line
+        result = await repo.collection.replace_one({"_id": new["_id"], "version": expected_version}, doc)
+        if result.matched_count == 0:
+            await self._release(entry)
+            current = await repo.collection.find_one({"_id": new["_id"]})
+            raise VersionConflict(new["_id"], expected_version, (current or {}).get("version", 0))
+        await self._commit([entry])
+        return replace(obj, version=version)  # type: ignore[type-var]
+
+    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500) -> WriteCounts:
+        """Create new records and update changed ones, in bulk, history first; unchanged ones are left alone."""
+        total = WriteCounts()
+        for start in range(0, len(objs), batch):
+            docs = [repo.to_doc(o) for o in objs[start : start + batch]]
+            stored = {d["_id"]: d async for d in repo.collection.find(_id_filter([d["_id"] for d in docs]))}
+            inserts, replaces, entries = [], [], []
+            for d in docs:
+                old = stored.get(d["_id"])
+                if old is None:
+                    d = {**d, "version": 1, "archived": False}
+                    entries.append(self._entry(repo, None, d, 1, Operation.CREATE, actor))
+                    inserts.append(d)
+                elif not _same(old, d):
+                    v = old.get("version", 0) + 1
+                    d = {**d, "version": v, "archived": old.get("archived", False)}
+                    entries.append(self._entry(repo, old, d, v, Operation.UPDATE, actor))
+                    replaces.append(ReplaceOne({"_id": d["_id"], "version": old.get("version", 0)}, d))
+            if entries:
+                try:
+                    await self.history.collection.insert_many([{"_id": e.id, **encode(e)} for e in entries],
+                                                              ordered=True)
+                except BulkWriteError as e:
+                    raise VersionConflict(repo.name, 0, 0) from e
+            if inserts:
+                await repo.collection.insert_many(inserts, ordered=True)
+            if replaces:
+                await repo.collection.bulk_write(replaces, ordered=True)
+            await self._commit(entries)
+            total = total + WriteCounts(len(inserts), len(replaces), len(docs) - len(inserts) - len(replaces))
+        return total
+
+    async def recover(self, grace: dt.timedelta = RECOVERY_GRACE) -> int:
+        """Finish or abort changes whose writer died between the history entry and the record."""
+        repos = {r.name: r for r in self.repos.all()}
+        cutoff = now() - grace
+        done = 0
+        async for d in self.history.collection.find({"committed": False, "aborted": {"$ne": True}}):
+            entry = decode(HistoryEntry, {k: v for k, v in d.items() if k != "_id"})
+            if entry.at > cutoff or entry.entity_type not in repos:
+                continue
+            record = await repos[entry.entity_type].collection.find_one({"_id": entry.entity_id}, {"version": 1})
+            if record is not None and record.get("version", 0) >= entry.version:
+                await self._commit([entry])
+            else:
+                await self._release(entry)
+            done += 1
+        return done
