@@ -78,7 +78,7 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
     t0 = time.perf_counter()
     await store_inventory(db.repos, synthetic_inventory(slug, Size(activities=n)), SeedReport())
     load_s = time.perf_counter() - t0
-    app = create_app(Settings(), db)
+    app = create_app(Settings(auth_required=False), db)
     api, floor = [], []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600) as c:
         for i in range(repeat + 1):
@@ -101,7 +101,7 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
 
 def http_throughput(uri: str, activity_id: str, seconds: float, clients: int = 32) -> dict[str, Any]:
     port = free_port()
-    env = {**os.environ, "MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0"}
+    env = {**os.environ, "MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "off"}
     proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level",
                              "warning"], env=env)
     base = f"http://127.0.0.1:{port}/graphql"

@@ -13,15 +13,30 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from registry.config import Settings
+from registry.domain.enums import AccessRole
 from registry.graphql.http import RegistryGraphQL
 from registry.services.seeding import is_empty, seed
+from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.writer import Writer
+from registry.web.auth import TokenGuard
 from registry.web.dpia import dpia_endpoint
 from registry.web.notices import notices_endpoint
 from registry.web.records import records_endpoint
 
 log = logging.getLogger("registry")
+
+FIRST_TOKEN = """
+==========================================================================================
+ First start: an admin API token was created. It is shown this once and stored only as a hash.
+
+     {token}
+
+ In GraphiQL (http://127.0.0.1:{port}/graphql), open the Headers tab at the bottom and paste:
+     {{"Authorization": "Bearer {token}"}}
+ Make tokens for people and tools with: registry token create --role viewer|editor|admin --name NAME
+==========================================================================================
+"""
 
 
 def create_app(settings: Settings, database: Database | None = None) -> Starlette:
@@ -43,6 +58,9 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             if settings.seed_on_empty and await is_empty(db.repos):
                 report = await seed(db.repos, settings.seed_dir)
                 log.warning("Empty database: loaded the seed (%d records).", report.changed)
+            if settings.auth_required and settings.bootstrap_admin and await db.repos.tokens.count() == 0:
+                _, text = await create_token(db.repos, "first admin", AccessRole.ADMIN)
+                print(FIRST_TOKEN.format(token=text, port=settings.port), flush=True)
             state["db"] = db
             yield
             state.pop("db", None)
@@ -74,4 +92,6 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/health/ready", ready),
         Mount("/static/graphiql", static, name="graphiql-assets"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
+    return app

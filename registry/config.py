@@ -25,6 +25,10 @@ class Settings:
     port: int = 8000
     db_timeout_ms: int = 5000
     seed_on_empty: bool = True
+    auth_required: bool = True
+    """Every API request needs a bearer token (REGISTRY_AUTH=off disables it, for local experiments only)."""
+    bootstrap_admin: bool = True
+    """On a register with no token at all, the first start creates an admin token and prints it once."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -48,4 +52,8 @@ class Settings:
             kw["db_timeout_ms"] = int(e["REGISTRY_DB_TIMEOUT_MS"])
         if "REGISTRY_SEED_ON_EMPTY" in e:
             kw["seed_on_empty"] = e["REGISTRY_SEED_ON_EMPTY"].lower() not in ("0", "false", "no")
+        if "REGISTRY_AUTH" in e:
+            kw["auth_required"] = e["REGISTRY_AUTH"].lower() not in ("0", "false", "no", "off")
+        if "REGISTRY_BOOTSTRAP_ADMIN" in e:
+            kw["bootstrap_admin"] = e["REGISTRY_BOOTSTRAP_ADMIN"].lower() not in ("0", "false", "no", "off")
         return cls(**kw)  # type: ignore[arg-type]

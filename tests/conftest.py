@@ -20,6 +20,8 @@ from pymongo import uri_parser
 
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
+from registry.domain.enums import AccessRole
+from registry.services.tokens import create_token
 from registry.services.seeding import seed
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
@@ -65,10 +67,43 @@ async def own_database(settings: Settings, name: str, **client_kwargs: Any) -> A
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def client(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+async def tokens(database: Database) -> dict[str, str]:
+    """A token of each role, by role name (viewer, editor, admin)."""
+    out = {}
+    for role in AccessRole:
+        _, text = await create_token(database.repos, f"test {role.value.lower()}", role)
+        out[role.value.lower()] = text
+    return out
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def anonymous(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client without a token."""
     app = create_app(settings, database)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
         yield c
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def client(anonymous: httpx.AsyncClient, tokens: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client with a VIEWER token: what a read-only internal tool has."""
+    app = anonymous._transport.app  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+                                 headers=bearer(tokens["viewer"])) as c:
+        yield c
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def editor(anonymous: httpx.AsyncClient, tokens: dict[str, str]) -> AsyncIterator[GraphQLClient]:
+    """GraphQL as an EDITOR."""
+    app = anonymous._transport.app  # type: ignore[attr-defined]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+                                 headers=bearer(tokens["editor"])) as c:
+        yield GraphQLClient(c)
 
 
 class GraphQLClient:

@@ -134,3 +134,15 @@ class ChangeKind(str, Enum):
     ADDED = "ADDED"
     CHANGED = "CHANGED"
     REMOVED = "REMOVED"
+
+
+class AccessRole(str, Enum):
+    """What an API token may do: VIEWER reads; EDITOR also changes the register; ADMIN also manages tokens."""
+
+    VIEWER = "VIEWER"
+    EDITOR = "EDITOR"
+    ADMIN = "ADMIN"
+
+    def allows(self, needed: AccessRole) -> bool:
+        order = ["VIEWER", "EDITOR", "ADMIN"]
+        return order.index(self.value) >= order.index(needed.value)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from registry.domain.enums import (
+    AccessRole,
     Adequacy,
     CcpaCategory,
     ChangeKind,
@@ -423,3 +424,19 @@ class SubprocessorChange:
     @property
     def id(self) -> str:
         return scoped_id(self.organization, f"{self.recipient}@{self.announced.strftime('%Y%m%dT%H%M%S%fZ')}")
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token: only a hash of its secret is stored; the token itself is shown once, at creation."""
+
+    key: str
+    name: str
+    role: AccessRole
+    secret_hash: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return self.key

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from registry.domain.models import ApiToken
 from registry.graphql.loaders import Loaders
 from registry.storage.repositories import Repositories
 
@@ -19,6 +20,12 @@ class Context:
     loaders: Loaders
     request: Any = None
     response: Any = None
+    token: ApiToken | None = None
+    """The caller's API token (None only when access control is off)."""
+
+    @property
+    def actor(self) -> str:
+        return f"token:{self.token.name}" if self.token else "anonymous"
 
 
 Info = StrawberryInfo[Context, None]

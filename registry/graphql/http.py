@@ -35,7 +35,8 @@ class RegistryGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         repos: Repositories = self._repos_getter()
-        return Context(repos=repos, loaders=Loaders(repos), request=request, response=response)
+        token = request.scope.get("state", {}).get("token")
+        return Context(repos=repos, loaders=Loaders(repos), request=request, response=response, token=token)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry import relay
 
@@ -11,10 +13,14 @@ from registry.domain.enums import Role as RoleEnum
 from registry.domain.enums import Severity as SeverityEnum
 from registry.graphql.context import Info
 from registry.graphql.errors import not_found, user_error
+from registry.graphql.mutations import ApiTokenInfo
+from registry.graphql.permissions import IsAdmin
+from registry.graphql.types import audit
 from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
 from registry.graphql.types.base import Framework, RecordNode, Role, Severity, wrap
 from registry.graphql.types.dpia import DpiaDraft, DpiaScreening
 from registry.graphql.types.findings import ComplianceRule, Finding
+from registry.graphql.types.history import HistoryEntry
 from registry.graphql.types.organization import Organization
 from registry.graphql.types.records import (
     DataSubjectCategory,
@@ -33,6 +39,7 @@ from registry.services.frameworks import cross_framework
 from registry.services.lawful_basis_map import lawful_basis_map
 from registry.services.records import records_of_processing
 from registry.services.registers import read_inventory, read_reference
+from registry.storage.writer import Writer
 
 NODE_TYPES: dict[str, type[RecordNode]] = {
     t.__name__: t
@@ -204,3 +211,30 @@ class Query:
                                   dpdp=[LegalBasis.from_domain(bases[x]) for x in r.dpdp if x in bases],
                                   missing_under=FrameworkEnum(r.missing_under) if r.missing_under else None)
                 for r in rows]
+
+    @strawberry.field(description="Changes across the register, newest first, in pages of `first` (default 50, "
+                      "at most 200). Filter by record (`entity`: its global ID), kind of record (`entityType`, "
+                      "e.g. processing_activities), `actor`, organisation, and time range [`since`, `until`).")
+    async def audit_log(self, info: Info, entity: relay.GlobalID | None = None, entity_type: str | None = None,
+                        actor: str | None = None, organization: str | None = None,
+                        since: dt.datetime | None = None, until: dt.datetime | None = None,
+                        first: int = audit.DEFAULT_PAGE, after: str | None = None) -> audit.AuditLogConnection:
+        if not 1 <= first <= audit.MAX_PAGE:
+            raise user_error(f"`first` must be between 1 and {audit.MAX_PAGE}; got {first}.", "INVALID_PAGE_SIZE")
+        await Writer(info.context.repos).recover()  # finish changes an earlier crash left half-recorded
+        q = audit.query_for(entity.node_id if entity else None, entity_type, actor, since, until, organization)
+        if after:
+            at, id_ = audit.parse_cursor(after)
+            q = {"$and": [q, {"$or": [{"at": {"$lt": at}}, {"at": at, "_id": {"$lt": id_}}]}]}
+        coll = info.context.repos.history.collection
+        docs = await coll.find(q).sort([("at", -1), ("_id", -1)]).limit(first + 1).to_list(None)
+        repo = info.context.repos.history
+        edges = [audit.AuditLogEdge(cursor=audit.cursor_of(d["at"], d["_id"]),
+                                    node=HistoryEntry.from_domain(repo.from_doc(d))) for d in docs[:first]]
+        return audit.AuditLogConnection(edges=edges, page_info=audit.AuditPageInfo(
+            has_next_page=len(docs) > first, end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(description="API tokens (never their secrets). Needs an ADMIN token.",
+                      permission_classes=[IsAdmin])
+    async def api_tokens(self, info: Info) -> list[ApiTokenInfo]:
+        return [ApiTokenInfo.from_domain(t) for t in await info.context.repos.tokens.find()]

@@ -21,7 +21,7 @@ async def read_inventory(repos: Repositories, slug: str) -> Inventory:
     org = await repos.organizations.get(slug)
     if org is None:
         raise NotFound(f"No organisation with slug '{slug}'.")
-    q = {"organization": slug}
+    q = {"organization": slug, "archived": {"$ne": True}}
     return Inventory(
         organization=org,
         data_categories=await repos.data_categories.find(q),

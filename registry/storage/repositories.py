@@ -78,7 +78,9 @@ class Repository(Generic[T]):
         wanted = list(dict.fromkeys(slugs))
         out: dict[str, list[T]] = {s: [] for s in wanted}
         if wanted:
-            cursor = self.collection.find({"organization": {"$in": wanted}}).sort(self.order)
+            query: dict[str, Any] = {"organization": wanted[0] if len(wanted) == 1 else {"$in": wanted},
+                                     "archived": {"$ne": True}}
+            cursor = self.collection.find(query).sort(self.order)
             async for d in cursor:
                 out[d["organization"]].append(self.from_doc(d))
         return out
@@ -140,6 +142,7 @@ class Repositories:
         self.transfer_mechanisms = Repository(db, "transfer_mechanisms", m.TransferMechanism, ["code"])
         self.countries = Repository(db, "countries", m.Country, ["code"])
         self.history = Repository(db, "history", HistoryEntry, ["at"])
+        self.tokens = Repository(db, "tokens", m.ApiToken, ["created_at"])
         self.subprocessor_changes = Repository(db, "subprocessor_changes", m.SubprocessorChange,
                                                ["organization", "announced"])
 

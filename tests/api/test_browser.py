@@ -19,6 +19,7 @@ import pytest
 
 from registry.storage.embedded import free_port
 
+TOKENS: dict[str, str] = {}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
@@ -27,7 +28,8 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def served(server_uri: str, database: object) -> Iterator[str]:
+def served(server_uri: str, database: object, tokens: dict[str, str]) -> Iterator[str]:
+    TOKENS.update(tokens)
     port = free_port()
     env = {**os.environ, "MONGODB_URI": server_uri, "REGISTRY_SEED_ON_EMPTY": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level", "warning"],
@@ -70,6 +72,9 @@ def test_graphiql_runs_the_example_query_offline(served: str) -> None:
                     route.abort()
 
             page.route("**/*", guard)
+            # What a user does once: paste the token into GraphiQL's Headers tab (GraphiQL keeps it in storage).
+            headers = json.dumps(json.dumps({"Authorization": f"Bearer {TOKENS['viewer']}"}))
+            page.add_init_script(f"window.localStorage.setItem('graphiql:headers', {headers})")
             console_errors: list[str] = []
             page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
             answers: list[str] = []
@@ -103,6 +108,7 @@ def test_printable_record_of_processing_page(served: str) -> None:
                                     "--disable-background-networking", "--disable-component-update"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.set_extra_http_headers({"Authorization": f"Bearer {TOKENS['viewer']}"})
             page.goto(f"{served}/organizations/januscaler/records-of-processing.html")
             assert page.locator("h2").all_inner_texts() == ["Controller record Art 30(1)", "Processor record Art 30(2)"]
             headers = page.locator("table").first.locator("thead th").all_inner_texts()

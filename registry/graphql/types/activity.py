@@ -10,6 +10,7 @@ from strawberry import relay
 from registry.domain import models as m
 from registry.graphql.context import Info
 from registry.graphql.types.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
+from registry.graphql.types.history import Versioned
 from registry.graphql.types.records import (
     DataSubjectCategory,
     Purpose,
@@ -37,8 +38,10 @@ class LawfulBasisStatement:
 
 
 def _statements(items: list[m.BasisAssignment]) -> list[LawfulBasisStatement]:
-    return [LawfulBasisStatement(stated_as=a.stated_as, source=DocumentSource.from_domain(a.source),
-                                 basis_id=a.basis) for a in items]
+    return [
+        LawfulBasisStatement(stated_as=a.stated_as, source=DocumentSource.from_domain(a.source), basis_id=a.basis)
+        for a in items
+    ]
 
 
 @strawberry.type(description="A purpose of a processing activity, with the lawful bases that cover it.")
@@ -76,7 +79,7 @@ class ActivityPurpose:
 
 
 @strawberry.type(description="A processing activity: one entry of the record of processing activities (GDPR Art 30).")
-class ProcessingActivity(RecordNode):
+class ProcessingActivity(RecordNode, Versioned):
     collection = "processing_activities"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -94,9 +97,19 @@ class ProcessingActivity(RecordNode):
 
     @classmethod
     def from_domain(cls, a: m.ProcessingActivity) -> Self:
-        return cls(id=a.id, key=a.key, name=a.name, description=a.description, role=a.role, controller=a.controller,
-                   subprocessor_authorisation=a.subprocessor_authorisation,
-                   source=DocumentSource.from_domain(a.source), domain=a)
+        return cls(
+            id=a.id,
+            version=a.version,
+            archived=a.archived,
+            key=a.key,
+            name=a.name,
+            description=a.description,
+            role=a.role,
+            controller=a.controller,
+            subprocessor_authorisation=a.subprocessor_authorisation,
+            source=DocumentSource.from_domain(a.source),
+            domain=a,
+        )
 
     def _ids(self, keys: list[str]) -> list[str]:
         return [m.scoped_id(self.domain.organization, k) for k in keys]
@@ -111,8 +124,10 @@ class ProcessingActivity(RecordNode):
 
     @strawberry.field(description="The purposes of the activity, each with its lawful bases.")
     def purposes(self) -> list[ActivityPurpose]:
-        return [ActivityPurpose(purpose_id=m.scoped_id(self.domain.organization, p.purpose), assignment=p)
-                for p in self.domain.purposes]
+        return [
+            ActivityPurpose(purpose_id=m.scoped_id(self.domain.organization, p.purpose), assignment=p)
+            for p in self.domain.purposes
+        ]
 
     @strawberry.field(description="Every lawful basis relied on by any purpose of the activity, without repeats.")
     async def lawful_bases(self, info: Info) -> list[LegalBasis]:
@@ -133,8 +148,10 @@ class ProcessingActivity(RecordNode):
         ids = self._ids(self.domain.recipients)
         return wrap(Recipient, await info.context.loaders.many("recipients", ids))
 
-    @strawberry.field(description="Recipients that process the data on the organisation's behalf (subprocessors "
-                      "and service providers).")
+    @strawberry.field(
+        description="Recipients that process the data on the organisation's behalf (subprocessors "
+        "and service providers)."
+    )
     async def subprocessors(self, info: Info) -> list[Recipient]:
         found = await info.context.loaders.many("recipients", self._ids(self.domain.recipients))
         return wrap(Recipient, [r for r in found if r.is_processor])
@@ -155,8 +172,10 @@ class ProcessingActivity(RecordNode):
         return wrap(SecurityMeasure, await info.context.loaders.many("security_measures", ids))
 
 
-@strawberry.type(description="One row of the lawful-basis map: a data category processed for a purpose of an "
-                 "activity, with the lawful bases that cover it.")
+@strawberry.type(
+    description="One row of the lawful-basis map: a data category processed for a purpose of an "
+    "activity, with the lawful bases that cover it."
+)
 class LawfulBasisMapRow:
     activity: ProcessingActivity = strawberry.field(description="The processing activity.")
     purpose: ActivityPurpose | None = strawberry.field(

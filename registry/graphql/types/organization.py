@@ -12,6 +12,7 @@ from registry.domain import models as m
 from registry.graphql.context import Info
 from registry.graphql.types.activity import ProcessingActivity
 from registry.graphql.types.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
+from registry.graphql.types.history import Versioned
 from registry.graphql.types.records import (
     DataSubjectCategory,
     Purpose,
@@ -46,8 +47,9 @@ class AgeLimit:
     source: DocumentSource | None = strawberry.field(description="Where the document states it.")
 
 
-@strawberry.type(description="A time-bound promise the policy makes: rights response, breach notice, notice of "
-                 "changes, deletion.")
+@strawberry.type(
+    description="A time-bound promise the policy makes: rights response, breach notice, notice of changes, deletion."
+)
 class Commitment:
     kind: CommitmentKind = strawberry.field(description="What kind of promise.")
     description: str = strawberry.field(description="The promise in plain words.")
@@ -75,7 +77,7 @@ def _person(p: m.Person | None) -> Person | None:
 
 
 @strawberry.type(description="An organisation (controller or processor) and its register of processing.")
-class Organization(RecordNode):
+class Organization(RecordNode, Versioned):
     collection = "organizations"
     id: relay.NodeID[str]
     slug: str = strawberry.field(description="Short unique name used to look it up, e.g. `januscaler`.")
@@ -100,18 +102,38 @@ class Organization(RecordNode):
     @classmethod
     def from_domain(cls, o: m.Organization) -> Self:
         return cls(
-            id=o.id, slug=o.slug, legal_name=o.legal_name, description=o.description, address=o.address,
-            roles=list(o.roles), frameworks=list(o.frameworks),
-            contacts=[Contact(purpose=c.purpose, email=c.email, phone=c.phone, url=c.url, source=_src(c.source))
-                      for c in o.contacts],
-            dpo=_person(o.dpo), representative=_person(o.representative),
+            id=o.id,
+            version=o.version,
+            archived=o.archived,
+            slug=o.slug,
+            legal_name=o.legal_name,
+            description=o.description,
+            address=o.address,
+            roles=list(o.roles),
+            frameworks=list(o.frameworks),
+            contacts=[
+                Contact(purpose=c.purpose, email=c.email, phone=c.phone, url=c.url, source=_src(c.source))
+                for c in o.contacts
+            ],
+            dpo=_person(o.dpo),
+            representative=_person(o.representative),
             minimum_age=AgeLimit(age=o.minimum_age.age, source=_src(o.minimum_age.source)) if o.minimum_age else None,
-            commitments=[Commitment(kind=c.kind, description=c.description, period=c.period,
-                                    business_days=c.business_days, stated_as=c.stated_as, source=_src(c.source))
-                         for c in o.commitments],
+            commitments=[
+                Commitment(
+                    kind=c.kind,
+                    description=c.description,
+                    period=c.period,
+                    business_days=c.business_days,
+                    stated_as=c.stated_as,
+                    source=_src(c.source),
+                )
+                for c in o.commitments
+            ],
             subprocessor_notice_period=o.subprocessor_notice_period,
-            documents=[SourceDocumentInfo(key=d.key, title=d.title, kind=d.kind, effective_date=d.effective_date,
-                                          note=d.note) for d in o.documents],
+            documents=[
+                SourceDocumentInfo(key=d.key, title=d.title, kind=d.kind, effective_date=d.effective_date, note=d.note)
+                for d in o.documents
+            ],
             country_code=o.country,
         )
 
@@ -124,8 +146,9 @@ class Organization(RecordNode):
     async def processing_activities(self, info: Info) -> list[ProcessingActivity]:
         return wrap(ProcessingActivity, await info.context.loaders.of_organization("processing_activities", self.slug))
 
-    @strawberry.field(description="Recipients that process personal data on its behalf (subprocessors and service "
-                      "providers).")
+    @strawberry.field(
+        description="Recipients that process personal data on its behalf (subprocessors and service providers)."
+    )
     async def subprocessors(self, info: Info) -> list[Recipient]:
         found = await info.context.loaders.of_organization("recipients", self.slug)
         return wrap(Recipient, [r for r in found if r.is_processor])

@@ -10,11 +10,12 @@ from strawberry import relay
 from registry.domain import models as m
 from registry.graphql.context import Info
 from registry.graphql.types.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role, wrap
+from registry.graphql.types.history import Versioned
 from registry.graphql.types.reference import Country, DataCategory, TransferMechanism
 
 
 @strawberry.type(description="A purpose of processing, as the organisation states it.")
-class Purpose(RecordNode):
+class Purpose(RecordNode, Versioned):
     collection = "purposes"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -24,12 +25,19 @@ class Purpose(RecordNode):
 
     @classmethod
     def from_domain(cls, p: m.Purpose) -> Self:
-        return cls(id=p.id, key=p.key, name=p.name, description=p.description,
-                   source=DocumentSource.from_domain(p.source))
+        return cls(
+            id=p.id,
+            version=p.version,
+            archived=p.archived,
+            key=p.key,
+            name=p.name,
+            description=p.description,
+            source=DocumentSource.from_domain(p.source),
+        )
 
 
 @strawberry.type(description="A category of people whose personal data is processed (GDPR Art 30(1)(c)).")
-class DataSubjectCategory(RecordNode):
+class DataSubjectCategory(RecordNode, Versioned):
     collection = "data_subjects"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -39,13 +47,22 @@ class DataSubjectCategory(RecordNode):
 
     @classmethod
     def from_domain(cls, d: m.DataSubjectCategory) -> Self:
-        return cls(id=d.id, key=d.key, name=d.name, description=d.description,
-                   source=DocumentSource.from_domain(d.source))
+        return cls(
+            id=d.id,
+            version=d.version,
+            archived=d.archived,
+            key=d.key,
+            name=d.name,
+            description=d.description,
+            source=DocumentSource.from_domain(d.source),
+        )
 
 
-@strawberry.type(description="A subprocessor, service provider or other recipient of personal data. Where a "
-                 "policy names no company, the name is the category of provider (e.g. Payment processors).")
-class Recipient(RecordNode):
+@strawberry.type(
+    description="A subprocessor, service provider or other recipient of personal data. Where a "
+    "policy names no company, the name is the category of provider (e.g. Payment processors)."
+)
+class Recipient(RecordNode, Versioned):
     collection = "recipients"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -61,9 +78,21 @@ class Recipient(RecordNode):
 
     @classmethod
     def from_domain(cls, r: m.Recipient) -> Self:
-        return cls(id=r.id, key=r.key, name=r.name, named=r.named, kind=r.kind, role=r.role,
-                   services=list(r.services), country_codes=list(r.countries), dpa_status=r.dpa,
-                   dpa_note=r.dpa_note, source=DocumentSource.from_domain(r.source))
+        return cls(
+            id=r.id,
+            version=r.version,
+            archived=r.archived,
+            key=r.key,
+            name=r.name,
+            named=r.named,
+            kind=r.kind,
+            role=r.role,
+            services=list(r.services),
+            country_codes=list(r.countries),
+            dpa_status=r.dpa,
+            dpa_note=r.dpa_note,
+            source=DocumentSource.from_domain(r.source),
+        )
 
     @strawberry.field(description="Countries where it processes the data; empty when the document does not say.")
     async def countries(self, info: Info) -> list[Country]:
@@ -71,7 +100,7 @@ class Recipient(RecordNode):
 
 
 @strawberry.type(description="A transfer of personal data to another country, with its transfer mechanism.")
-class Transfer(RecordNode):
+class Transfer(RecordNode, Versioned):
     collection = "transfers"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -87,11 +116,19 @@ class Transfer(RecordNode):
 
     @classmethod
     def from_domain(cls, t: m.Transfer) -> Self:
-        return cls(id=t.id, key=t.key, destination_note=t.destination_note, stated_as=t.stated_as,
-                   source=DocumentSource.from_domain(t.source), origin_code=t.origin,
-                   destination_code=t.destination,
-                   recipient_id=m.scoped_id(t.organization, t.recipient) if t.recipient else None,
-                   mechanism_code=t.mechanism)
+        return cls(
+            id=t.id,
+            version=t.version,
+            archived=t.archived,
+            key=t.key,
+            destination_note=t.destination_note,
+            stated_as=t.stated_as,
+            source=DocumentSource.from_domain(t.source),
+            origin_code=t.origin,
+            destination_code=t.destination,
+            recipient_id=m.scoped_id(t.organization, t.recipient) if t.recipient else None,
+            mechanism_code=t.mechanism,
+        )
 
     @strawberry.field(description="Country the data leaves; null where the document does not say.")
     async def origin(self, info: Info) -> Country | None:
@@ -115,7 +152,7 @@ class Transfer(RecordNode):
 
 
 @strawberry.type(description="How long some data is kept: an ISO 8601 period running from a trigger event.")
-class RetentionRule(RecordNode):
+class RetentionRule(RecordNode, Versioned):
     collection = "retention_rules"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -131,9 +168,19 @@ class RetentionRule(RecordNode):
 
     @classmethod
     def from_domain(cls, r: m.RetentionRule) -> Self:
-        return cls(id=r.id, key=r.key, covers=r.covers, period=r.period, trigger=r.trigger, reason=r.reason,
-                   stated_as=r.stated_as, source=DocumentSource.from_domain(r.source),
-                   category_ids=list(r.data_categories))
+        return cls(
+            id=r.id,
+            version=r.version,
+            archived=r.archived,
+            key=r.key,
+            covers=r.covers,
+            period=r.period,
+            trigger=r.trigger,
+            reason=r.reason,
+            stated_as=r.stated_as,
+            source=DocumentSource.from_domain(r.source),
+            category_ids=list(r.data_categories),
+        )
 
     @strawberry.field(description="The data categories the rule applies to.")
     async def data_categories(self, info: Info) -> list[DataCategory]:
@@ -141,7 +188,7 @@ class RetentionRule(RecordNode):
 
 
 @strawberry.type(description="A technical or organisational security measure (GDPR Art 32(1)).")
-class SecurityMeasure(RecordNode):
+class SecurityMeasure(RecordNode, Versioned):
     collection = "security_measures"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Key unique within the organisation.")
@@ -150,4 +197,11 @@ class SecurityMeasure(RecordNode):
 
     @classmethod
     def from_domain(cls, s: m.SecurityMeasure) -> Self:
-        return cls(id=s.id, key=s.key, description=s.description, source=DocumentSource.from_domain(s.source))
+        return cls(
+            id=s.id,
+            version=s.version,
+            archived=s.archived,
+            key=s.key,
+            description=s.description,
+            source=DocumentSource.from_domain(s.source),
+        )

@@ -20,6 +20,7 @@ from registry.graphql.types.base import (
     Role,
     SpecialCategory,
 )
+from registry.graphql.types.history import Versioned
 
 
 @strawberry.type(description="A lawful basis for processing, or a GDPR Art 9(2) condition, of one framework.")
@@ -78,7 +79,7 @@ class Country(RecordNode):
 
 @strawberry.type(description="A data category of the hierarchical taxonomy (dotted keys: the parent is the key "
                  "minus its last segment). Shared categories belong to no organisation.")
-class DataCategory(RecordNode):
+class DataCategory(RecordNode, Versioned):
     collection = "data_categories"
     id: relay.NodeID[str]
     key: str = strawberry.field(description="Dotted key, e.g. `user.contact.email`.")
@@ -99,7 +100,8 @@ class DataCategory(RecordNode):
 
     @classmethod
     def from_domain(cls, c: m.DataCategory) -> Self:
-        return cls(id=c.id, key=c.key, name=c.name, description=c.description, parent_key=c.parent_key,
+        return cls(id=c.id, version=c.version, archived=c.archived, key=c.key, name=c.name,
+                   description=c.description, parent_key=c.parent_key,
                    organization_slug=c.organization, special_category=c.special_category,
                    criminal_offence_data=c.criminal, ccpa_category=c.ccpa,
                    source=DocumentSource.from_domain(c.source))

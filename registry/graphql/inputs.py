@@ -1,0 +1,168 @@
+"""GraphQL input types generated from the domain dataclasses, so inputs and records cannot drift apart.
+
+Every generated field takes its description from FIELD_DOCS (a test fails on an undocumented field).
+Create inputs require what the record requires; update inputs make every field optional: a field left out
+keeps its stored value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from enum import Enum
+from functools import cache
+from typing import Any, Optional
+
+import strawberry
+
+from registry.domain import models as m
+from registry.graphql.types import base  # noqa: F401 - registers the domain enums with strawberry
+
+FIELD_DOCS = {
+    "slug": "Short unique name of the organisation (lowercase letters, digits, hyphens). Cannot change later.",
+    "legal_name": "The organisation's name as its documents give it.",
+    "description": "What it is, in plain words.",
+    "country": "ISO 3166-1 alpha-2 country code.",
+    "address": "Postal address.",
+    "roles": "Roles the organisation takes (controller, processor, joint controller).",
+    "frameworks": "Laws the organisation's documents invoke.",
+    "contacts": "Published contacts.",
+    "dpo": "Data protection officer, where one is named.",
+    "representative": "EU representative (Art 27), where one is named.",
+    "minimum_age": "Minimum age of users, where stated.",
+    "commitments": "Time-bound promises (rights responses, breach notices, notice of changes).",
+    "subprocessor_notice_period": "ISO 8601 notice period before a new subprocessor takes effect, e.g. P30D.",
+    "consent_withdrawal": "How people withdraw consent (Art 7(3)).",
+    "documents": "Source documents the inventory comes from.",
+    "organization": "Slug of the organisation the record belongs to.",
+    "key": "Key unique within the organisation (lowercase letters, digits, hyphens; dotted for data categories). "
+           "Cannot change later.",
+    "name": "Name as the privacy team knows it.",
+    "purpose": "What it is for (contacts), or the key of a purpose (purpose assignments).",
+    "email": "Email address.",
+    "phone": "Telephone number.",
+    "url": "Web address.",
+    "source": "Where in a source document the fact is stated.",
+    "document": "Key of one of the organisation's source documents.",
+    "section": "Section number or heading of the document.",
+    "quote": "Short verbatim excerpt.",
+    "age": "Age in years.",
+    "kind": "Its kind.",
+    "period": "ISO 8601 duration, e.g. P90D, P2Y, PT72H.",
+    "business_days": "True when the period counts business days.",
+    "stated_as": "The statement in the document's own words.",
+    "title": "Title.",
+    "effective_date": "Effective date (YYYY-MM-DD).",
+    "file": "File name of the document.",
+    "note": "Remarks.",
+    "special_category": "The GDPR Art 9(1) special category, if any.",
+    "criminal": "True for GDPR Art 10 criminal-offence data.",
+    "ccpa": "CCPA category letter.",
+    "children": "True when the category includes children.",
+    "named": "True when the company is named; false for a category of provider.",
+    "role": "Role (controller, processor, joint controller).",
+    "services": "Services provided.",
+    "countries": "ISO codes of the countries of processing.",
+    "dpa": "Whether a data-processing agreement is on record.",
+    "dpa_note": "What is known of the agreement.",
+    "dpf_certification": "Where the EU-US Data Privacy Framework certification is recorded.",
+    "origin": "ISO code of the country the data leaves.",
+    "destination": "ISO code of the destination country.",
+    "destination_note": "The destination in the document's words, where no country is named.",
+    "recipient": "Key of the recipient.",
+    "mechanism": "Transfer-mechanism code, e.g. scc-2021-module-2 (see `transferMechanisms`).",
+    "occasional": "True for an occasional, non-systematic transfer.",
+    "tia_date": "Date of the transfer impact assessment.",
+    "tia_outcome": "Outcome of the transfer impact assessment.",
+    "covers": "What the rule covers.",
+    "data_categories": "Data-category keys (shared taxonomy or the organisation's own).",
+    "trigger": "Event the period runs from, e.g. account closure.",
+    "reason": "Why the data is kept that long.",
+    "controller": "For a processor activity: the controller it acts for.",
+    "subprocessor_authorisation": "For a processor activity: the controller's authorisation for subprocessors.",
+    "art10_authority": "For criminal-offence data: the authority or law that authorises it.",
+    "purposes": "Purposes, each with its lawful bases.",
+    "lawful_bases": "Lawful bases, as FRAMEWORK:code (e.g. GDPR:contract).",
+    "special_category_conditions": "GDPR Art 9(2) conditions (GDPR:art9-...).",
+    "basis": "A lawful basis as FRAMEWORK:code, e.g. GDPR:legitimate-interests.",
+    "balancing_test": "For legitimate interests: where the balancing test (LIA) is kept.",
+    "withdrawal": "For consent: how it is withdrawn.",
+    "data_subjects": "Keys of data-subject categories.",
+    "recipients": "Keys of recipients.",
+    "transfers": "Keys of transfers.",
+    "retention_rules": "Keys of retention rules.",
+    "security_measures": "Keys of security measures.",
+}
+NOT_EDITABLE = ("version", "archived")
+IMMUTABLE = ("organization", "key", "slug")
+
+
+def _gql(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return Optional[_gql(inner)]  # noqa: UP045 - built at run time for strawberry
+    if origin is list:
+        return list[_gql(typing.get_args(tp)[0])]  # type: ignore[misc]
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return make_input(tp)
+    return tp
+
+
+@cache
+def make_input(cls: type, prefix: str = "", update: bool = False) -> type:
+    """`{prefix}{Cls}Input`: create inputs keep required fields required; update inputs make all optional."""
+    hints = typing.get_type_hints(cls)
+    annotations: dict[str, Any] = {}
+    namespace: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in NOT_EDITABLE or (update and f.name in IMMUTABLE):
+            continue
+        tp = _gql(hints[f.name])
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        if required and not update:
+            annotations[f.name] = tp
+            namespace[f.name] = strawberry.field(description=FIELD_DOCS[f.name])
+        else:
+            annotations[f.name] = Optional[tp]  # noqa: UP045
+            namespace[f.name] = strawberry.field(description=FIELD_DOCS[f.name], default=strawberry.UNSET)
+    namespace["__annotations__"] = annotations
+    doc = cls.__doc__ or cls.__name__
+    name = f"{cls.__name__}ChangesInput" if update else f"{prefix}{cls.__name__}Input"
+    what = "The changes to make; fields left out keep their value." if update else doc
+    return strawberry.input(type(name, (), namespace), description=what)
+
+
+def to_plain(value: Any) -> Any:
+    """An input object as plain values, fields left out omitted."""
+    if value is strawberry.UNSET:
+        return strawberry.UNSET
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = to_plain(getattr(value, f.name))
+            if v is not strawberry.UNSET:
+                out[f.name] = v
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    return value
+
+
+EDITABLE: dict[str, type] = {
+    "organizations": m.Organization,
+    "data_categories": m.DataCategory,
+    "data_subjects": m.DataSubjectCategory,
+    "purposes": m.Purpose,
+    "recipients": m.Recipient,
+    "transfers": m.Transfer,
+    "retention_rules": m.RetentionRule,
+    "security_measures": m.SecurityMeasure,
+    "processing_activities": m.ProcessingActivity,
+}

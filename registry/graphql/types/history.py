@@ -1,0 +1,59 @@
+"""History of changes, on every record and across the register (the audit log)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Self
+
+import strawberry
+from strawberry.scalars import JSON
+
+from registry.domain.history import HistoryEntry as DomainEntry
+from registry.domain.history import Operation as DomainOperation
+from registry.graphql.context import Info
+
+Operation = strawberry.enum(DomainOperation, description="What a change did: create, update, archive, restore.")
+
+
+@strawberry.type(description="One field's value before and after a change (null when absent).")
+class FieldChange:
+    field: str = strawberry.field(description="The field, as stored.")
+    before: JSON | None = strawberry.field(description="Its value before the change.")
+    after: JSON | None = strawberry.field(description="Its value after the change.")
+
+
+def _jsonable(v: Any) -> Any:
+    return json.loads(json.dumps(v, default=str))
+
+
+@strawberry.type(description="One change of one record: who, when, what operation, and the fields it changed.")
+class HistoryEntry:
+    entity_type: str = strawberry.field(description="The collection, e.g. processing_activities.")
+    entity_id: str = strawberry.field(description="The record's id (`slug/key`).")
+    organization: str | None = strawberry.field(description="Slug of the organisation it belongs to.")
+    version: int = strawberry.field(description="The record's version after the change.")
+    operation: Operation = strawberry.field(description="What the change did.")  # type: ignore[valid-type]
+    actor: str = strawberry.field(description="Who made it: `token:<name>`, `seed` or `import:<file>`.")
+    at: dt.datetime = strawberry.field(description="When (UTC).")
+    changes: list[FieldChange] = strawberry.field(description="The fields changed, with before and after.")
+    committed: bool = strawberry.field(description="False only while the change is being written.")
+
+    @classmethod
+    def from_domain(cls, e: DomainEntry) -> Self:
+        return cls(entity_type=e.entity_type, entity_id=e.entity_id, organization=e.organization, version=e.version,
+                   operation=e.operation, actor=e.actor, at=e.at, committed=e.committed,
+                   changes=[FieldChange(field=c.field, before=_jsonable(c.before), after=_jsonable(c.after))
+                            for c in e.changes])
+
+
+@strawberry.interface(description="A record of the register that people edit: it has a version and a history.")
+class Versioned:
+    version: int = strawberry.field(description="Its version: state it when you update or archive the record.")
+    archived: bool = strawberry.field(description="True when archived (soft-deleted); history stays readable.")
+
+    @strawberry.field(description="Every change of this record, oldest first.")
+    async def history(self, info: Info) -> list[HistoryEntry]:
+        entity_id = getattr(self, "id", None) or ""
+        found = await info.context.repos.history.find({"entity_id": str(entity_id), "committed": True})
+        return [HistoryEntry.from_domain(e) for e in sorted(found, key=lambda e: e.version)]
