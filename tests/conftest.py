@@ -21,8 +21,8 @@ from pymongo import uri_parser
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
 from registry.domain.enums import AccessRole
-from registry.services.tokens import create_token
 from registry.services.seeding import seed
+from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
 

@@ -222,6 +222,11 @@ class Query:
         if not 1 <= first <= audit.MAX_PAGE:
             raise user_error(f"`first` must be between 1 and {audit.MAX_PAGE}; got {first}.", "INVALID_PAGE_SIZE")
         await Writer(info.context.repos).recover()  # finish changes an earlier crash left half-recorded
+        if entity is not None:
+            node_type = NODE_TYPES.get(entity.type_name)
+            if node_type is None:
+                raise user_error(f"'{entity}' is not the global ID of a record of the register.", "INVALID_ID")
+            entity_type = node_type.collection
         q = audit.query_for(entity.node_id if entity else None, entity_type, actor, since, until, organization)
         if after:
             at, id_ = audit.parse_cursor(after)

@@ -55,5 +55,7 @@ class Versioned:
     @strawberry.field(description="Every change of this record, oldest first.")
     async def history(self, info: Info) -> list[HistoryEntry]:
         entity_id = getattr(self, "id", None) or ""
-        found = await info.context.repos.history.find({"entity_id": str(entity_id), "committed": True})
+        collection = getattr(type(self), "collection", None)  # ids are unique only within a collection
+        found = await info.context.repos.history.find({"entity_type": collection, "entity_id": str(entity_id),
+                                                       "committed": True})
         return [HistoryEntry.from_domain(e) for e in sorted(found, key=lambda e: e.version)]
