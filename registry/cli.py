@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from registry.config import PROJECT_ROOT, Settings
 from registry.domain.errors import InvalidInventory
@@ -115,6 +116,102 @@ def _records(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _progress(total: int) -> Any:
+    """A plain progress bar on standard error, for long imports."""
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done = min(total, done + n)
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+    return step
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    import yaml
+
+    from registry.domain.errors import NotFound
+    from registry.services.inventory_sync import export_mapping
+    from registry.services.registers import read_inventory
+    from registry.storage.database import open_database
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            try:
+                inv = await read_inventory(db.repos, args.organization)
+            except NotFound as e:
+                print(f"registry: {e}", file=sys.stderr)
+                return 2
+        text = yaml.safe_dump(export_mapping(inv), sort_keys=False, allow_unicode=True, width=110)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"Wrote {args.output}")
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    return asyncio.run(run())
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.services.inventory_files import read_yaml
+    from registry.services.inventory_sync import apply, plan
+    from registry.storage.database import open_database
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"registry: no file {path}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            p = await plan(db.repos, read_yaml(path), str(path))
+            for line in p.lines():
+                print(line)
+            if p.empty:
+                print("Nothing to do: the register already matches the file.")
+                return 0
+            if not args.yes:
+                print("Nothing applied. Run again with --yes to apply this plan.")
+                return 0
+            await apply(db.repos, p, f"import:{path.name}", _progress(p.size))
+            print("Applied.")
+            return 0
+
+    return asyncio.run(run())
+
+
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.domain.enums import AccessRole
+    from registry.services.tokens import create_token, list_tokens, revoke
+    from registry.storage.database import open_database
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            if args.action == "create":
+                token, text = await create_token(db.repos, args.name, AccessRole(args.role.upper()))
+                print(f"Created {token.role.value} token '{token.name}' (key {token.key}). It is shown only now:")
+                print(text)
+            elif args.action == "list":
+                for t in await list_tokens(db.repos):
+                    state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                    print(f"{t.key}  {t.role.value:6}  {state:18}  {t.name}")
+            else:
+                revoked = await revoke(db.repos, args.key)
+                if revoked is None:
+                    print(f"registry: no token with key {args.key}", file=sys.stderr)
+                    return 2
+                print(f"Revoked token {revoked.key} ({revoked.name}).")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from registry.graphql.schema import schema
 
@@ -147,6 +244,24 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="xlsx", choices=["json", "csv", "xlsx", "html"])
     r.add_argument("--output", default=None, help="file to write (default: a name in this folder)")
     r.set_defaults(func=_records)
+    x = sub.add_parser("export", help="write an organisation's whole inventory in the seed/ format")
+    x.add_argument("--organization", required=True, help="the organisation's slug")
+    x.add_argument("--format", default="yaml", choices=["yaml"])
+    x.add_argument("--output", default=None, help="file to write (default: standard output)")
+    x.set_defaults(func=_export)
+    im = sub.add_parser("import", help="show the plan for an inventory file; apply it with --yes")
+    im.add_argument("file", help="an inventory file in the seed/ format")
+    im.add_argument("--yes", action="store_true", help="apply the plan")
+    im.set_defaults(func=_import)
+    t = sub.add_parser("token", help="manage API tokens: create, list, revoke")
+    tsub = t.add_subparsers(dest="action", required=True)
+    tc = tsub.add_parser("create", help="create a token; its text is shown once")
+    tc.add_argument("--role", required=True, choices=["viewer", "editor", "admin"])
+    tc.add_argument("--name", required=True, help="who or what uses it, e.g. ropa-exporter")
+    tsub.add_parser("list", help="list tokens (never their secrets)")
+    tr = tsub.add_parser("revoke", help="revoke a token")
+    tr.add_argument("key", help="the token's key, as `token list` shows it")
+    t.set_defaults(func=_token)
     e = sub.add_parser("export-schema", help="write the GraphQL schema in SDL")
     e.add_argument("--output", default=str(PROJECT_ROOT / "schema.graphql"), help="file to write")
     e.set_defaults(func=_export_schema)
