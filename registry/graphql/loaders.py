@@ -6,8 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from strawberry.dataloader import DataLoader
-
+from registry.graphql.batching import BatchLoader as DataLoader
 from registry.storage.repositories import Repositories, Repository
 
 

@@ -33,6 +33,8 @@ query RecordsOfProcessing {
       fetcher,
       defaultQuery: DEFAULT_QUERY,
       defaultEditorToolsVisibility: "headers",
+      // Every query needs an API token: the first start of the registry prints one. Paste it here once.
+      defaultHeaders: JSON.stringify({ Authorization: "Bearer PASTE-THE-TOKEN-PRINTED-AT-FIRST-START" }, null, 2),
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: true,
       plugins: [explorer],
