@@ -170,8 +170,8 @@ async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
     for r in results:
         a, b = statistics.median(r["api"]), statistics.median(r["floor"])
         lines.append(f"| {r['n']:,} | {a*1000:.0f} ms / {pct(r['api'], .95)*1000:.0f} ms | {b*1000:.1f} ms / "
-                     f"{pct(r['floor'], .95)*1000:.1f} ms | {a/b:.1f}× | {r['commands']} (+{r['get_mores']}) | {r['load_s']:.1f} s | "
-                     f"{r['rss_mb']:.0f} MB |")
+                     f"{pct(r['floor'], .95)*1000:.1f} ms | {a/b:.1f}× | {r['commands']} (+{r['get_mores']}) | "
+                     f"{r['load_s']:.1f} s | {r['rss_mb']:.0f} MB |")
     if http:
         lines += ["", f"(d) 32 concurrent HTTP clients for {http_seconds:.0f} s each: point query "
                   f"{http['point_rps']:.0f} req/s, `{{ __typename }}` {http['typename_rps']:.0f} req/s "
