@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -15,12 +16,14 @@ from starlette.staticfiles import StaticFiles
 from registry.config import Settings
 from registry.domain.enums import AccessRole
 from registry.graphql.http import RegistryGraphQL
+from registry.graphql.schema import build_schema
 from registry.services.seeding import is_empty, seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard
 from registry.web.dpia import dpia_endpoint
+from registry.web.limits import BodySizeLimit
 from registry.web.notices import notices_endpoint
 from registry.web.records import records_endpoint
 
@@ -65,7 +68,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             yield
             state.pop("db", None)
 
-    graphql_app = RegistryGraphQL(lambda: state["db"].repos)
+    graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),
+                                  graphiql=settings.graphiql)
 
     async def live(request: Request) -> Response:
         return JSONResponse({"status": "live"})
@@ -94,4 +98,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
+    if settings.cors_origins:  # CORS stays off unless origins are configured
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"])
     return app

@@ -10,6 +10,18 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the API; each is a REGISTRY_MAX_* variable."""
+
+    depth: int = 12
+    aliases: int = 30
+    tokens: int = 3000
+    body_bytes: int = 262_144
+    list_items: int = 1000
+    page_size: int = 200
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the registry needs to know about where it runs."""
 
@@ -29,7 +41,13 @@ class Settings:
     """Every API request needs a bearer token (REGISTRY_AUTH=off disables it, for local experiments only)."""
     bootstrap_admin: bool = True
     """On a register with no token at all, the first start creates an admin token and prints it once."""
-    extra: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    development: bool = False
+    """REGISTRY_DEV=1: field suggestions in error messages ("Did you mean ...")."""
+    graphiql: bool = True
+    """REGISTRY_GRAPHIQL=off serves no GraphiQL page (production)."""
+    cors_origins: tuple[str, ...] = ()
+    """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,4 +74,11 @@ class Settings:
             kw["auth_required"] = e["REGISTRY_AUTH"].lower() not in ("0", "false", "no", "off")
         if "REGISTRY_BOOTSTRAP_ADMIN" in e:
             kw["bootstrap_admin"] = e["REGISTRY_BOOTSTRAP_ADMIN"].lower() not in ("0", "false", "no", "off")
+        limits = {f: int(e[f"REGISTRY_MAX_{f.upper()}"]) for f in Limits.__dataclass_fields__
+                  if f"REGISTRY_MAX_{f.upper()}" in e}
+        kw["limits"] = Limits(**limits)
+        kw["development"] = e.get("REGISTRY_DEV", "").lower() in ("1", "true", "yes", "on")
+        kw["graphiql"] = e.get("REGISTRY_GRAPHIQL", "on").lower() not in ("0", "false", "no", "off")
+        if e.get("REGISTRY_CORS_ORIGINS"):
+            kw["cors_origins"] = tuple(o.strip() for o in e["REGISTRY_CORS_ORIGINS"].split(",") if o.strip())
         return cls(**kw)  # type: ignore[arg-type]

@@ -29,8 +29,8 @@ SECURITY_HEADERS = {
 class RegistryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context (fresh DataLoaders per request) and our GraphiQL page."""
 
-    def __init__(self, repos_getter: Any, **kwargs: Any):
-        super().__init__(schema, graphql_ide="graphiql", **kwargs)
+    def __init__(self, repos_getter: Any, schema: Any = schema, graphiql: bool = True, **kwargs: Any):
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None, **kwargs)
         self._repos_getter = repos_getter
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:

@@ -1,0 +1,36 @@
+"""Errors the client sees: its own mistakes in full; the database being down said plainly; anything else masked
+to a generic message with a correlation ID that is also in the server log with the traceback."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from graphql import GraphQLError
+from pymongo.errors import ConnectionFailure, ExecutionTimeout, ServerSelectionTimeoutError
+from strawberry.extensions import MaskErrors
+
+log = logging.getLogger("registry.errors")
+DB_DOWN = (ConnectionFailure, ServerSelectionTimeoutError, ExecutionTimeout)
+
+
+def _is_client_error(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is None or isinstance(original, GraphQLError)
+
+
+class RegistryErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: not _is_client_error(e))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, DB_DOWN):
+            log.warning("database unavailable: %s", type(original).__name__)
+            return GraphQLError("The database is unavailable right now; try again shortly.", nodes=error.nodes,
+                                path=error.path, extensions={"code": "DATABASE_UNAVAILABLE"})
+        ref = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s at %s", ref, error.path, exc_info=original)
+        return GraphQLError(f"Internal error. Give the registry's operators this reference: {ref}.",
+                            nodes=error.nodes, path=error.path,
+                            extensions={"code": "INTERNAL_SERVER_ERROR", "correlationId": ref})
