@@ -98,6 +98,8 @@ async def _decode(info: Info, collection: str, data: dict[str, Any]) -> tuple[An
 
 
 def _collection_of(gid: relay.GlobalID, collection: str) -> Problem | None:
+    if not gid.node_id or len(gid.node_id) > 300:
+        return Problem("id", "not a valid record id.", "INVALID_ID")
     if gid.type_name != OUTPUT[collection].__name__:
         return Problem("id", f"'{gid}' is the global ID of a {gid.type_name}, not of a "
                        f"{OUTPUT[collection].__name__}.", "INVALID_ID")
@@ -201,8 +203,9 @@ class AssignLawfulBasisInput:
 
 
 async def _activity(info: Info, gid: relay.GlobalID) -> tuple[m.ProcessingActivity | None, list[Problem]]:
-    if gid.type_name != "ProcessingActivity":
-        return None, [Problem("activity", f"'{gid}' is not the global ID of a ProcessingActivity.", "INVALID_ID")]
+    if gid.type_name != "ProcessingActivity" or not gid.node_id or len(gid.node_id) > 300:
+        return None, [Problem("activity", f"'{str(gid)[:80]}' is not the global ID of a ProcessingActivity.",
+                              "INVALID_ID")]
     a = await info.context.repos.processing_activities.get(gid.node_id)
     return a, [] if a else [Problem("activity", f"no processing activity '{gid.node_id}'.", "NOT_FOUND")]
 

@@ -12,7 +12,7 @@ from registry.domain.enums import Framework as FrameworkEnum
 from registry.domain.enums import Role as RoleEnum
 from registry.domain.enums import Severity as SeverityEnum
 from registry.graphql.context import Info
-from registry.graphql.errors import not_found, user_error
+from registry.graphql.errors import check_id, not_found, user_error
 from registry.graphql.mutations import ApiTokenInfo
 from registry.graphql.permissions import IsAdmin
 from registry.graphql.types import audit
@@ -61,7 +61,7 @@ async def load_activity(info: Info, activity: relay.GlobalID) -> m.ProcessingAct
     if activity.type_name != "ProcessingActivity":
         raise user_error(f"'{activity}' is the global ID of a {activity.type_name}, not of a ProcessingActivity; use "
                          "an `id` from `processingActivities`.", "INVALID_ID")
-    found = await info.context.loaders.one("processing_activities", activity.node_id)
+    found = await info.context.loaders.one("processing_activities", check_id(activity.node_id))
     if found is None:
         raise not_found("ProcessingActivity with id", activity.node_id, "Use an `id` from `processingActivities`.")
     return found  # type: ignore[no-any-return]
@@ -83,7 +83,7 @@ class Query:
         if cls is None:
             raise user_error(f"'{id}' is a global ID of type '{id.type_name}', which the register does not have; "
                              f"known types: {', '.join(sorted(NODE_TYPES))}.", "INVALID_ID")
-        obj = await info.context.loaders.one(cls.collection, id.node_id)
+        obj = await info.context.loaders.one(cls.collection, check_id(id.node_id))
         if obj is None:
             raise not_found(f"{cls.__name__} with id", id.node_id, "Use an `id` returned by another query.")
         return cls.from_domain(obj)

@@ -32,6 +32,7 @@ LISTS = {
     "security_measures": "security_measures",
     "processing_activities": "processing_activities",
 }
+MAX_ITEMS = 1000
 MAX_LENGTH = {"name": 200, "legal_name": 200, "key": 100, "slug": 60, "covers": 500, "quote": 2000}
 DEFAULT_MAX = 5000
 # Which lists of an activity refer to which collection, for archiving checks.
@@ -59,6 +60,8 @@ def _strings(value: Any, path: str) -> list[Problem]:
         for f in dataclasses.fields(value):
             out += _strings(getattr(value, f.name), f"{path}.{f.name}" if path else f.name)
     elif isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            return [Problem(path, f"has {len(value)} items; the limit is {MAX_ITEMS}. Split the change.", "TOO_MANY")]
         for i, v in enumerate(value):
             out += _strings(v, f"{path}[{i}]")
     return out
