@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -21,7 +22,7 @@ from registry.services.seeding import is_empty, seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.writer import Writer
-from registry.web.auth import TokenGuard
+from registry.web.auth import TokenGuard, database_unavailable
 from registry.web.dpia import dpia_endpoint
 from registry.web.limits import BodySizeLimit
 from registry.web.notices import notices_endpoint
@@ -96,7 +97,12 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/health/ready", ready),
         Mount("/static/graphiql", static, name="graphiql-assets"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def db_down(request: Request, exc: Exception) -> Response:
+        log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+        return database_unavailable()
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
     if settings.cors_origins:  # CORS stays off unless origins are configured

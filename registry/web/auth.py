@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pymongo.errors import PyMongoError
 from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -18,6 +19,12 @@ from registry.services.tokens import verify
 from registry.storage.repositories import Repositories
 
 PUBLIC = re.compile(r"^/(static/|health/|organizations/[^/]+/subprocessors\.(json|html|atom)$|$)")
+
+
+def database_unavailable() -> JSONResponse:
+    return JSONResponse({"data": None, "errors": [{"message": "The database is unavailable right now; try again "
+                         "shortly.", "extensions": {"code": "DATABASE_UNAVAILABLE"}}]}, status_code=503,
+                        headers={"Retry-After": "5"})
 
 
 def _unauthorised(message: str) -> JSONResponse:
@@ -48,7 +55,11 @@ class TokenGuard:
             await _unauthorised("Missing API token: send the header 'Authorization: Bearer <token>'. Create one "
                                 "with `registry token create --role viewer --name <who>`.")(scope, receive, send)
             return
-        token = await verify(self.repos_getter(), auth[7:])
+        try:
+            token = await verify(self.repos_getter(), auth[7:])
+        except PyMongoError:
+            await database_unavailable()(scope, receive, send)
+            return
         if token is None:
             await _unauthorised("Invalid or revoked API token. Ask an admin for a new one.")(scope, receive, send)
             return
