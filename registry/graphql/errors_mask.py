@@ -23,6 +23,18 @@ class RegistryErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda e: not _is_client_error(e))
 
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        out = []
+        for error in super()._process_errors(errors):
+            # What is left unmasked is the caller's own error (bad literal, unknown id, ...): say so with a code,
+            # so a client or a fuzzer can tell it from a bug even when it carries a path.
+            if not (error.extensions or {}).get("code"):
+                error = GraphQLError(error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                                     path=error.path, original_error=error.original_error,
+                                     extensions={**(error.extensions or {}), "code": "BAD_USER_INPUT"})
+            out.append(error)
+        return out
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, DB_DOWN):

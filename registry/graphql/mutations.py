@@ -89,7 +89,7 @@ async def _category_ids(info: Info, slug: str, keys: list[str]) -> list[str]:
 
 
 async def _decode(info: Info, collection: str, data: dict[str, Any]) -> tuple[Any, list[Problem]]:
-    if collection in ("processing_activities", "retention_rules") and "data_categories" in data:
+    if collection in ("processing_activities", "retention_rules") and isinstance(data.get("data_categories"), list):
         data["data_categories"] = await _category_ids(info, data["organization"], data["data_categories"])
     try:
         return decode(EDITABLE[collection], data, strict=True), []
