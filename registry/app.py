@@ -70,7 +70,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             state.pop("db", None)
 
     graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),
-                                  graphiql=settings.graphiql)
+                                  graphiql=settings.graphiql, limits=settings.limits)
 
     async def live(request: Request) -> Response:
         return JSONResponse({"status": "live"})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from registry.config import Limits
 from registry.domain.models import ApiToken
 from registry.graphql.loaders import Loaders
 from registry.storage.repositories import Repositories
@@ -20,6 +21,7 @@ class Context:
     loaders: Loaders
     request: Any = None
     response: Any = None
+    limits: Limits = field(default_factory=Limits)
     token: ApiToken | None = None
     """The caller's API token (None only when access control is off)."""
 

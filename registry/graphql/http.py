@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from registry.config import Limits
 from registry.graphql.context import Context
 from registry.graphql.loaders import Loaders
 from registry.graphql.schema import schema
@@ -29,14 +30,17 @@ SECURITY_HEADERS = {
 class RegistryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context (fresh DataLoaders per request) and our GraphiQL page."""
 
-    def __init__(self, repos_getter: Any, schema: Any = schema, graphiql: bool = True, **kwargs: Any):
+    def __init__(self, repos_getter: Any, schema: Any = schema, graphiql: bool = True, limits: Limits | None = None,
+                 **kwargs: Any):
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, **kwargs)
         self._repos_getter = repos_getter
+        self._limits = limits or Limits()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         repos: Repositories = self._repos_getter()
         token = request.scope.get("state", {}).get("token")
-        return Context(repos=repos, loaders=Loaders(repos), request=request, response=response, token=token)
+        return Context(repos=repos, loaders=Loaders(repos), request=request, response=response, token=token,
+                       limits=self._limits)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)

@@ -34,14 +34,27 @@ from registry.services.tokens import create_token, revoke
 from registry.storage.codec import DecodeError, decode, encode
 
 OUTPUT: dict[str, Any] = {
-    "organizations": Organization, "data_categories": DataCategory, "data_subjects": DataSubjectCategory,
-    "purposes": Purpose, "recipients": Recipient, "transfers": Transfer, "retention_rules": RetentionRule,
-    "security_measures": SecurityMeasure, "processing_activities": ProcessingActivity,
+    "organizations": Organization,
+    "data_categories": DataCategory,
+    "data_subjects": DataSubjectCategory,
+    "purposes": Purpose,
+    "recipients": Recipient,
+    "transfers": Transfer,
+    "retention_rules": RetentionRule,
+    "security_measures": SecurityMeasure,
+    "processing_activities": ProcessingActivity,
 }
-FIELD = {"organizations": "organization", "data_categories": "dataCategory", "data_subjects": "dataSubject",
-         "purposes": "purpose", "recipients": "recipient", "transfers": "transfer",
-         "retention_rules": "retentionRule", "security_measures": "securityMeasure",
-         "processing_activities": "processingActivity"}
+FIELD = {
+    "organizations": "organization",
+    "data_categories": "dataCategory",
+    "data_subjects": "dataSubject",
+    "purposes": "purpose",
+    "recipients": "recipient",
+    "transfers": "transfer",
+    "retention_rules": "retentionRule",
+    "security_measures": "securityMeasure",
+    "processing_activities": "processingActivity",
+}
 
 
 @strawberry.type(description="Something wrong with the input that the caller can fix.")
@@ -69,9 +82,11 @@ class ArchiveInput:
 def _payload(collection: str) -> type:
     out = OUTPUT[collection]
     name = f"{out.__name__}Payload"
-    ns = {"__annotations__": {FIELD[collection]: out | None, "user_errors": list[UserError]},
-          FIELD[collection]: strawberry.field(description="The record as stored after the change; null on errors."),
-          "user_errors": strawberry.field(description="Why the input could not be applied; empty on success.")}
+    ns = {
+        "__annotations__": {FIELD[collection]: out | None, "user_errors": list[UserError]},
+        FIELD[collection]: strawberry.field(description="The record as stored after the change; null on errors."),
+        "user_errors": strawberry.field(description="Why the input could not be applied; empty on success."),
+    }
     return strawberry.type(type(name, (), ns), description=f"Result of a change to a {out.__name__}.")
 
 
@@ -97,12 +112,19 @@ async def _decode(info: Info, collection: str, data: dict[str, Any]) -> tuple[An
         return None, [Problem(str(e).split(":")[0].split(".", 1)[-1], str(e), "INVALID_FIELD")]
 
 
+def _editor(info: Info) -> Editor:
+    return Editor(info.context.repos, info.context.limits.list_items)
+
+
 def _collection_of(gid: relay.GlobalID, collection: str) -> Problem | None:
     if not gid.node_id or len(gid.node_id) > 300:
         return Problem("id", "not a valid record id.", "INVALID_ID")
     if gid.type_name != OUTPUT[collection].__name__:
-        return Problem("id", f"'{gid}' is the global ID of a {gid.type_name}, not of a "
-                       f"{OUTPUT[collection].__name__}.", "INVALID_ID")
+        return Problem(
+            "id",
+            f"'{gid}' is the global ID of a {gid.type_name}, not of a {OUTPUT[collection].__name__}.",
+            "INVALID_ID",
+        )
     return None
 
 
@@ -111,19 +133,28 @@ def _mutations(collection: str) -> dict[str, Any]:
     patch = make_input(EDITABLE[collection], "", True)
     name = OUTPUT[collection].__name__
     payload = PAYLOADS[collection]
-    update_input = strawberry.input(type(f"Update{name}Input", (), {
-        "__annotations__": {"id": relay.GlobalID, "version": int, "set": patch},
-        "id": strawberry.field(description="The record's global ID."),
-        "version": strawberry.field(description="The version you read; a stale one is refused with a conflict."),
-        "set": strawberry.field(description="The fields to change; fields left out keep their value."),
-    }), description=f"Changes to a {name}, based on the version you read.")
+    update_input = strawberry.input(
+        type(
+            f"Update{name}Input",
+            (),
+            {
+                "__annotations__": {"id": relay.GlobalID, "version": int, "set": patch},
+                "id": strawberry.field(description="The record's global ID."),
+                "version": strawberry.field(
+                    description="The version you read; a stale one is refused with a conflict."
+                ),
+                "set": strawberry.field(description="The fields to change; fields left out keep their value."),
+            },
+        ),
+        description=f"Changes to a {name}, based on the version you read.",
+    )
 
     async def create(info: Info, input: Any) -> Any:  # noqa: A002 - the GraphQL convention
         data = to_plain(input)
         record, problems = await _decode(info, collection, data)
         if problems:
             return payload(**{FIELD[collection]: None, "user_errors": errors(problems)})
-        return _result(collection, await Editor(info.context.repos).save(collection, record, None, info.context.actor))
+        return _result(collection, await _editor(info).save(collection, record, None, info.context.actor))
 
     async def update(info: Info, input: Any) -> Any:  # noqa: A002
         bad = _collection_of(input.id, collection)
@@ -136,15 +167,14 @@ def _mutations(collection: str) -> dict[str, Any]:
         record, problems = await _decode(info, collection, data)
         if problems:
             return payload(**{FIELD[collection]: None, "user_errors": errors(problems)})
-        result = await Editor(info.context.repos).save(collection, record, input.version, info.context.actor)
+        result = await _editor(info).save(collection, record, input.version, info.context.actor)
         return _result(collection, result)
 
     async def archive(info: Info, input: ArchiveInput) -> Any:  # noqa: A002
         bad = _collection_of(input.id, collection)
         if bad:
             return payload(**{FIELD[collection]: None, "user_errors": errors([bad])})
-        result = await Editor(info.context.repos).archive(collection, input.id.node_id, input.version,
-                                                          info.context.actor)
+        result = await _editor(info).archive(collection, input.id.node_id, input.version, info.context.actor)
         return _result(collection, result)
 
     create.__annotations__ = {"info": Info, "input": create_input, "return": payload}
@@ -153,20 +183,32 @@ def _mutations(collection: str) -> dict[str, Any]:
     perms: list[type[BasePermission]] = [IsEditor]
     return {
         f"create_{FIELD_SNAKE[collection]}": strawberry.mutation(
-            resolver=create, permission_classes=perms, description=f"Create a {name}."),
+            resolver=create, permission_classes=perms, description=f"Create a {name}."
+        ),
         f"update_{FIELD_SNAKE[collection]}": strawberry.mutation(
-            resolver=update, permission_classes=perms,
-            description=f"Change a {name}, stating the version you read (a stale version is refused)."),
+            resolver=update,
+            permission_classes=perms,
+            description=f"Change a {name}, stating the version you read (a stale version is refused).",
+        ),
         f"archive_{FIELD_SNAKE[collection]}": strawberry.mutation(
-            resolver=archive, permission_classes=perms,
-            description=f"Archive (soft-delete) a {name}; refused while other records refer to it."),
+            resolver=archive,
+            permission_classes=perms,
+            description=f"Archive (soft-delete) a {name}; refused while other records refer to it.",
+        ),
     }
 
 
-FIELD_SNAKE = {"organizations": "organization", "data_categories": "data_category", "data_subjects": "data_subject",
-               "purposes": "purpose", "recipients": "recipient", "transfers": "transfer",
-               "retention_rules": "retention_rule", "security_measures": "security_measure",
-               "processing_activities": "processing_activity"}
+FIELD_SNAKE = {
+    "organizations": "organization",
+    "data_categories": "data_category",
+    "data_subjects": "data_subject",
+    "purposes": "purpose",
+    "recipients": "recipient",
+    "transfers": "transfer",
+    "retention_rules": "retention_rule",
+    "security_measures": "security_measure",
+    "processing_activities": "processing_activity",
+}
 
 
 @strawberry.enum(description="What to link to (or unlink from) a processing activity.")
@@ -197,21 +239,23 @@ class AssignLawfulBasisInput:
     basis: str = strawberry.field(description="FRAMEWORK:code, e.g. GDPR:legitimate-interests or GDPR:art9-...")
     stated_as: str | None = strawberry.field(default=None, description="The basis in the policy's words.")
     balancing_test: str | None = strawberry.field(
-        default=None, description="Where the balancing test is kept (required for legitimate interests).")
+        default=None, description="Where the balancing test is kept (required for legitimate interests)."
+    )
     withdrawal: str | None = strawberry.field(default=None, description="For consent: how it is withdrawn.")
     remove: bool = strawberry.field(default=False, description="True removes the basis from the purpose instead.")
 
 
 async def _activity(info: Info, gid: relay.GlobalID) -> tuple[m.ProcessingActivity | None, list[Problem]]:
     if gid.type_name != "ProcessingActivity" or not gid.node_id or len(gid.node_id) > 300:
-        return None, [Problem("activity", f"'{str(gid)[:80]}' is not the global ID of a ProcessingActivity.",
-                              "INVALID_ID")]
+        return None, [
+            Problem("activity", f"'{str(gid)[:80]}' is not the global ID of a ProcessingActivity.", "INVALID_ID")
+        ]
     a = await info.context.repos.processing_activities.get(gid.node_id)
     return a, [] if a else [Problem("activity", f"no processing activity '{gid.node_id}'.", "NOT_FOUND")]
 
 
 async def _save_activity(info: Info, a: m.ProcessingActivity, version: int) -> Any:
-    result = await Editor(info.context.repos).save("processing_activities", a, version, info.context.actor)
+    result = await _editor(info).save("processing_activities", a, version, info.context.actor)
     return _result("processing_activities", result)
 
 
@@ -272,8 +316,9 @@ def _base_mutations() -> dict[str, Any]:
             new = [*current, key]
         if field_name == "purposes":
             kept = {p.purpose: p for p in a.purposes}
-            changed = m.ProcessingActivity(**{**vars(a), "purposes": [kept.get(k) or m.PurposeAssignment(k)
-                                                                       for k in new]})
+            changed = m.ProcessingActivity(
+                **{**vars(a), "purposes": [kept.get(k) or m.PurposeAssignment(k) for k in new]}
+            )
         else:
             changed = m.ProcessingActivity(**{**vars(a), field_name: new})
         return await _save_activity(info, changed, input.version)
@@ -305,8 +350,9 @@ def _base_mutations() -> dict[str, Any]:
         try:
             token, text = await create_token(info.context.repos, input.name, AccessRoleEnum(input.role))
         except ValueError as e:
-            return CreateApiTokenPayload(token=None, info=None, user_errors=[UserError(field="name", message=str(e),
-                                                                                       code="INVALID")])
+            return CreateApiTokenPayload(
+                token=None, info=None, user_errors=[UserError(field="name", message=str(e), code="INVALID")]
+            )
         return CreateApiTokenPayload(token=text, info=ApiTokenInfo.from_domain(token), user_errors=[])
 
     async def revoke_api_token(info: Info, input: RevokeApiTokenInput) -> ApiTokenInfo | None:  # noqa: A002
@@ -318,18 +364,26 @@ def _base_mutations() -> dict[str, Any]:
     assign_lawful_basis.__annotations__ = {"info": Info, "input": AssignLawfulBasisInput, "return": payload}
     return {
         "link_to_activity": strawberry.mutation(
-            resolver=link_to_activity, permission_classes=[IsEditor],
+            resolver=link_to_activity,
+            permission_classes=[IsEditor],
             description="Link a purpose, data category, data subject, recipient, transfer, retention rule or "
-            "security measure to a processing activity (or unlink it)."),
+            "security measure to a processing activity (or unlink it).",
+        ),
         "assign_lawful_basis": strawberry.mutation(
-            resolver=assign_lawful_basis, permission_classes=[IsEditor],
-            description="Assign a lawful basis or Art 9(2) condition to a purpose of an activity (or remove it)."),
+            resolver=assign_lawful_basis,
+            permission_classes=[IsEditor],
+            description="Assign a lawful basis or Art 9(2) condition to a purpose of an activity (or remove it).",
+        ),
         "create_api_token": strawberry.mutation(
-            resolver=create_api_token, permission_classes=[IsAdmin],
-            description="Create an API token; its text is returned this once."),
+            resolver=create_api_token,
+            permission_classes=[IsAdmin],
+            description="Create an API token; its text is returned this once.",
+        ),
         "revoke_api_token": strawberry.mutation(
-            resolver=revoke_api_token, permission_classes=[IsAdmin],
-            description="Revoke an API token; null when no token has that key."),
+            resolver=revoke_api_token,
+            permission_classes=[IsAdmin],
+            description="Revoke an API token; null when no token has that key.",
+        ),
     }
 
 

@@ -219,8 +219,9 @@ class Query:
                         actor: str | None = None, organization: str | None = None,
                         since: dt.datetime | None = None, until: dt.datetime | None = None,
                         first: int = audit.DEFAULT_PAGE, after: str | None = None) -> audit.AuditLogConnection:
-        if not 1 <= first <= audit.MAX_PAGE:
-            raise user_error(f"`first` must be between 1 and {audit.MAX_PAGE}; got {first}.", "INVALID_PAGE_SIZE")
+        most = info.context.limits.page_size
+        if not 1 <= first <= most:
+            raise user_error(f"`first` must be between 1 and {most}; got {first}.", "INVALID_PAGE_SIZE")
         await Writer(info.context.repos).recover()  # finish changes an earlier crash left half-recorded
         if entity is not None:
             node_type = NODE_TYPES.get(entity.type_name)

@@ -46,7 +46,7 @@ class EditResult:
     errors: list[Problem] = field(default_factory=list)
 
 
-def _strings(value: Any, path: str) -> list[Problem]:
+def _strings(value: Any, path: str, max_items: int = MAX_ITEMS) -> list[Problem]:
     out: list[Problem] = []
     if isinstance(value, str):
         name = path.rsplit(".", 1)[-1].split("[")[0]
@@ -58,18 +58,19 @@ def _strings(value: Any, path: str) -> list[Problem]:
             out.append(Problem(path, "contains a NUL character; remove it.", "INVALID"))
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
-            out += _strings(getattr(value, f.name), f"{path}.{f.name}" if path else f.name)
+            out += _strings(getattr(value, f.name), f"{path}.{f.name}" if path else f.name, max_items)
     elif isinstance(value, list):
-        if len(value) > MAX_ITEMS:
-            return [Problem(path, f"has {len(value)} items; the limit is {MAX_ITEMS}. Split the change.", "TOO_MANY")]
+        if len(value) > max_items:
+            return [Problem(path, f"has {len(value)} items; the limit is {max_items}. Split the change.", "TOO_MANY")]
         for i, v in enumerate(value):
-            out += _strings(v, f"{path}[{i}]")
+            out += _strings(v, f"{path}[{i}]", max_items)
     return out
 
 
-def write_time_rules(before: Any, after: Any, inv: Inventory, ref: ReferenceData) -> list[Problem]:
+def write_time_rules(before: Any, after: Any, inv: Inventory, ref: ReferenceData,
+                     max_items: int = MAX_ITEMS) -> list[Problem]:
     """Rules an edit must meet even though a faithful seed of a document may not (findings report those)."""
-    problems = _strings(after, "")
+    problems = _strings(after, "", max_items)
     for name in ("name", "legal_name", "covers", "description"):
         v = getattr(after, name, None)
         if isinstance(v, str) and not v.strip() and name != "description":
@@ -113,9 +114,10 @@ def _input_path(path: str, collection: str, index: int) -> str:
 class Editor:
     """The register's write side, as the API and the importer use it."""
 
-    def __init__(self, repos: Repositories):
+    def __init__(self, repos: Repositories, max_items: int = MAX_ITEMS):
         self.repos = repos
         self.writer = Writer(repos)
+        self.max_items = max_items
 
     def repo(self, collection: str) -> Repository[Any]:
         return getattr(self.repos, collection)  # type: ignore[no-any-return]
@@ -143,7 +145,7 @@ class Editor:
         index = len(getattr(changed, collection)) - 1 if collection != "organizations" else 0
         problems = [Problem(_input_path(p.path, collection, index), p.message, p.code)
                     for p in validate_inventory(changed, ref)]
-        problems += write_time_rules(before, record, changed, ref)
+        problems += write_time_rules(before, record, changed, ref, self.max_items)
         if problems:
             return EditResult(errors=problems)
         try:
