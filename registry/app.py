@@ -36,7 +36,7 @@ FIRST_TOKEN = """
 
      {token}
 
- In GraphiQL (http://127.0.0.1:{port}/graphql), open the Headers tab at the bottom and paste:
+ In GraphiQL (http://{host}:{port}/graphql), open the Headers tab at the bottom and paste:
      {{"Authorization": "Bearer {token}"}}
  Make tokens for people and tools with: registry token create --role viewer|editor|admin --name NAME
 ==========================================================================================
@@ -64,7 +64,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
                 log.warning("Empty database: loaded the seed (%d records).", report.changed)
             if settings.auth_required and settings.bootstrap_admin and await db.repos.tokens.count() == 0:
                 _, text = await create_token(db.repos, "first admin", AccessRole.ADMIN)
-                print(FIRST_TOKEN.format(token=text, port=settings.port), flush=True)
+                print(FIRST_TOKEN.format(token=text, host=settings.host, port=settings.port), flush=True)
             state["db"] = db
             yield
             state.pop("db", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import asyncio
 import logging
 import sys
@@ -21,6 +22,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
+    settings = dataclasses.replace(settings, host=host, port=port)  # what the first-start message shows
     where = settings.mongodb_uri and "MONGODB_URI" or f"embedded FerretDB, data in {settings.data_dir}"
     print(f"Registry of processing: http://{host}:{port}/graphql  (database: {where})", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
