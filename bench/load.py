@@ -22,8 +22,9 @@ from typing import Any
 import httpx
 import pymongo
 
+from bench.server import registry_server
 from registry.config import PROJECT_ROOT
-from registry.storage.embedded import EmbeddedFerretDB, free_port
+from registry.storage.embedded import EmbeddedFerretDB
 
 READ = """{ organization(slug: "januscaler") { processingActivities { name purposes { name lawfulBases { article } }
   transfers { destination { code } mechanism { code } } } } }"""
@@ -111,21 +112,8 @@ def run(seconds: float, readers: int, editors: int, uri: str | None = None) -> d
             made = subprocess.run([sys.executable, "-m", "registry", "token", "create", "--role", "editor", "--name",
                                    "load"], env=env, check=True, capture_output=True, text=True)
             token = made.stdout.strip().splitlines()[-1]
-            port = free_port()
-            proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level",
-                                     "warning"], env=env)
-            base = f"http://127.0.0.1:{port}"
-            try:
-                for _ in range(150):
-                    try:
-                        if httpx.get(f"{base}/health/ready").status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        time.sleep(0.2)
-                stats = asyncio.run(drive(base, token, seconds, readers, editors, proc.pid))
-            finally:
-                proc.terminate()
-                proc.wait(timeout=10)
+            with registry_server(env) as (base, pid):
+                stats = asyncio.run(drive(base, token, seconds, readers, editors, pid))
             with pymongo.MongoClient(uri) as client:
                 db = client[uri.rsplit("/", 1)[1]]
                 stats["history_entries"] = db.history.count_documents({"actor": "token:load", "committed": True})

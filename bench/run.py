@@ -18,7 +18,6 @@ import asyncio
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,11 +27,12 @@ from typing import Any
 import httpx
 
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
+from bench.server import registry_server
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
 from registry.services.seeding import SeedReport, seed, store_inventory
 from registry.storage.database import Database, open_database
-from registry.storage.embedded import EmbeddedFerretDB, free_port
+from registry.storage.embedded import EmbeddedFerretDB
 from tests.api.test_command_count import CommandCounter
 
 POINT_QUERY = """query($id: ID!) { node(id: $id) { ... on ProcessingActivity {
@@ -102,18 +102,9 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
 
 
 def http_throughput(uri: str, activity_id: str, seconds: float, clients: int = 32) -> dict[str, Any]:
-    port = free_port()
-    env = {**os.environ, "MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "off"}
-    proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level",
-                             "warning"], env=env)
-    base = f"http://127.0.0.1:{port}/graphql"
-    try:
-        for _ in range(150):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health/ready")
-                break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "off"}
+    with registry_server(env) as (root, pid):
+        base = f"{root}/graphql"
 
         async def load(payload: dict[str, Any]) -> tuple[int, int]:
             ok = errors = 0
@@ -132,11 +123,8 @@ def http_throughput(uri: str, activity_id: str, seconds: float, clients: int = 3
 
         typename_ok, e1 = asyncio.run(load({"query": "{ __typename }"}))
         point_ok, e2 = asyncio.run(load({"query": POINT_QUERY, "variables": {"id": activity_id}}))
-        with open(f"/proc/{proc.pid}/status") as f:
+        with open(f"/proc/{pid}/status") as f:
             hwm = next(int(x.split()[1]) for x in f if x.startswith("VmHWM"))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     return {"typename_rps": typename_ok / seconds, "point_rps": point_ok / seconds, "errors": e1 + e2,
             "server_rss_mb": hwm / 1024}
 

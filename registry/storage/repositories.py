@@ -143,6 +143,7 @@ class Repositories:
         self.countries = Repository(db, "countries", m.Country, ["code"])
         self.history = Repository(db, "history", HistoryEntry, ["at"])
         self.tokens = Repository(db, "tokens", m.ApiToken, ["created_at"])
+        self.journal = Repository(db, "journal", HistoryEntry, ["_id"])  # raw documents: see storage/writer.py
         self.subprocessor_changes = Repository(db, "subprocessor_changes", m.SubprocessorChange,
                                                ["organization", "announced"])
 

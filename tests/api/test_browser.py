@@ -9,15 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
-from registry.storage.embedded import free_port
+from bench.server import registry_server
 
 TOKENS: dict[str, str] = {}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -30,25 +26,9 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def served(server_uri: str, database: object, tokens: dict[str, str]) -> Iterator[str]:
     TOKENS.update(tokens)
-    port = free_port()
-    env = {**os.environ, "MONGODB_URI": server_uri, "REGISTRY_SEED_ON_EMPTY": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level", "warning"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health/ready").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("registry serve did not become ready")
+    env = {"MONGODB_URI": server_uri, "REGISTRY_SEED_ON_EMPTY": "0"}
+    with registry_server(env, quiet=True) as (base, _):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_graphiql_runs_the_example_query_offline(served: str) -> None:

@@ -6,17 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 
-from registry.storage.embedded import free_port
+from bench.server import registry_server
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "40"))
 SEEN: Counter[str] = Counter()
@@ -31,21 +29,10 @@ def fuzz_server(server_uri: str) -> Iterator[str]:
     made = subprocess.run([sys.executable, "-m", "registry", "token", "create", "--role", "admin", "--name", "fuzz"],
                           env=env, check=True, capture_output=True, text=True)
     TOKEN["admin"] = made.stdout.strip().splitlines()[-1]
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level", "error"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/health/ready").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        yield f"{base}/graphql"
+        with registry_server(env, log_level="error", quiet=True) as (base, _):
+            yield f"{base}/graphql"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         import pymongo
 
         with pymongo.MongoClient(uri) as c:

@@ -123,3 +123,29 @@ async def test_a_stale_update_is_refused_with_the_current_version(db: Database) 
         await writer.update(repo, dataclasses.replace(p, name="Compliance"), p.version, "carol")
     assert err.value.current == p.version + 1
     assert (await repo.get(key)).name == "Legal obligations"  # type: ignore[union-attr]
+
+
+async def test_a_crash_in_a_bulk_load_is_finished_from_the_journal(db: Database) -> None:
+    from registry.domain import models as m
+
+    repo = db.repos.purposes
+    new = [m.Purpose("januscaler", f"bulk-{i}", f"Bulk {i}") for i in range(3)]
+
+    class Crash(Exception):
+        pass
+
+    dying = Writer(db.repos)
+
+    async def die(*args: object) -> None:  # dies after the records are written, before their history is
+        raise Crash
+
+    dying._insert_committed = die  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await dying.store_many(repo, new, "import:bulk.yaml")
+    assert await db.repos.journal.count() == 1
+    assert await db.repos.history.get("purposes:januscaler/bulk-0:v1") is None
+    assert await Writer(db.repos).recover(grace=dt.timedelta(0)) == 1
+    for i in range(3):
+        entry = await db.repos.history.get(f"purposes:januscaler/bulk-{i}:v1")
+        assert entry is not None and entry.committed and entry.actor == "import:bulk.yaml"
+    assert await db.repos.journal.count() == 0
