@@ -43,3 +43,18 @@ class ReferenceData:
     transfer_mechanisms: list[TransferMechanism] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     data_categories: list[DataCategory] = field(default_factory=list)
+
+
+# The records an inventory lists, by the collection (and Inventory field) that holds them, in the order they
+# are written: what a record refers to comes before it.
+SCOPED_RECORDS: dict[str, type] = {
+    "data_subjects": DataSubjectCategory,
+    "purposes": Purpose,
+    "recipients": Recipient,
+    "transfers": Transfer,
+    "retention_rules": RetentionRule,
+    "security_measures": SecurityMeasure,
+    "processing_activities": ProcessingActivity,
+}
+EDITABLE_RECORDS: dict[str, type] = {"organizations": Organization, "data_categories": DataCategory,
+                                     **SCOPED_RECORDS}

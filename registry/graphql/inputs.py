@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import strawberry
 
-from registry.domain import models as m
+from registry.domain.inventory import EDITABLE_RECORDS
 from registry.graphql.types import base  # noqa: F401 - registers the domain enums with strawberry
 
 FIELD_DOCS = {
@@ -155,14 +155,4 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-EDITABLE: dict[str, type] = {
-    "organizations": m.Organization,
-    "data_categories": m.DataCategory,
-    "data_subjects": m.DataSubjectCategory,
-    "purposes": m.Purpose,
-    "recipients": m.Recipient,
-    "transfers": m.Transfer,
-    "retention_rules": m.RetentionRule,
-    "security_measures": m.SecurityMeasure,
-    "processing_activities": m.ProcessingActivity,
-}
+EDITABLE = EDITABLE_RECORDS

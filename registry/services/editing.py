@@ -14,24 +14,14 @@ from typing import Any
 from registry.domain import models as m
 from registry.domain.errors import NotFound, Problem
 from registry.domain.history import Operation
-from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.inventory import EDITABLE_RECORDS, Inventory, ReferenceData
 from registry.domain.validation import validate_inventory
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.repositories import Repositories, Repository
 from registry.storage.writer import AlreadyExists, Missing, VersionConflict, Writer
 
-# collection -> (the inventory list holding it, or None for the organisation itself)
-LISTS = {
-    "organizations": None,
-    "data_categories": "data_categories",
-    "data_subjects": "data_subjects",
-    "purposes": "purposes",
-    "recipients": "recipients",
-    "transfers": "transfers",
-    "retention_rules": "retention_rules",
-    "security_measures": "security_measures",
-    "processing_activities": "processing_activities",
-}
+# The inventory lists that hold an organisation's records (each named as its collection).
+LISTS = [c for c in EDITABLE_RECORDS if c != "organizations"]
 MAX_ITEMS = 1000
 MAX_LENGTH = {"name": 200, "legal_name": 200, "key": 100, "slug": 60, "covers": 500, "quote": 2000}
 DEFAULT_MAX = 5000
@@ -168,7 +158,7 @@ class Editor:
             inv = await self._inventory(record.slug)
             if inv is None:
                 return []
-            return [x.id for name in LISTS.values() if name for x in getattr(inv, name)]
+            return [x.id for name in LISTS for x in getattr(inv, name)]
         inv = await self._inventory(record.organization)
         if inv is None:
             return []

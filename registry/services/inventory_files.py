@@ -9,18 +9,10 @@ import yaml
 
 from registry.domain import models as m
 from registry.domain.errors import InvalidInventory, Problem
-from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.inventory import SCOPED_RECORDS, Inventory, ReferenceData
 from registry.storage.codec import DecodeError, decode
 
-SCOPED_LISTS: dict[str, type] = {
-    "data_subjects": m.DataSubjectCategory,
-    "purposes": m.Purpose,
-    "recipients": m.Recipient,
-    "transfers": m.Transfer,
-    "retention_rules": m.RetentionRule,
-    "security_measures": m.SecurityMeasure,
-    "processing_activities": m.ProcessingActivity,
-}
+SCOPED_LISTS = SCOPED_RECORDS
 TOP_LEVEL = {"organization", "data_categories", *SCOPED_LISTS}
 
 
