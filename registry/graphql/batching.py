@@ -37,8 +37,11 @@ class BatchLoader(Generic[K, V]):
                 self.round = asyncio.ensure_future(self._dispatch())
         return future
 
-    def load_many(self, keys: Sequence[K]) -> Awaitable[list[V]]:
-        return asyncio.gather(*(self.load(k) for k in keys))
+    async def load_many(self, keys: Sequence[K]) -> list[V]:
+        # Awaiting each future in turn, not gather(): a round resolves them all at once, so this suspends once
+        # and skips gather's per-call bookkeeping (40,000 calls in a 2,000-activity record).
+        futures = [self.load(k) for k in keys]
+        return [await f for f in futures]
 
     def prime(self, key: K, value: V) -> None:
         if key not in self.cache:
