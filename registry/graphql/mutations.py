@@ -44,16 +44,17 @@ OUTPUT: dict[str, Any] = {
     "security_measures": SecurityMeasure,
     "processing_activities": ProcessingActivity,
 }
-FIELD = {
+
+FIELD_SNAKE = {
     "organizations": "organization",
-    "data_categories": "dataCategory",
-    "data_subjects": "dataSubject",
+    "data_categories": "data_category",
+    "data_subjects": "data_subject",
     "purposes": "purpose",
     "recipients": "recipient",
     "transfers": "transfer",
-    "retention_rules": "retentionRule",
-    "security_measures": "securityMeasure",
-    "processing_activities": "processingActivity",
+    "retention_rules": "retention_rule",
+    "security_measures": "security_measure",
+    "processing_activities": "processing_activity",
 }
 
 
@@ -67,6 +68,10 @@ class UserError:
 def _camel(path: str) -> str:
     parts = path.split("_")
     return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+
+
+# The payload field of each record: createPurpose returns `purpose`, createDataCategory `dataCategory`, ...
+FIELD = {c: _camel(name) for c, name in FIELD_SNAKE.items()}
 
 
 def errors(problems: list[Problem]) -> list[UserError]:
@@ -91,6 +96,10 @@ def _payload(collection: str) -> type:
 
 
 PAYLOADS = {c: _payload(c) for c in EDITABLE}
+
+
+def _refused(collection: str, problems: list[Problem]) -> Any:
+    return PAYLOADS[collection](**{FIELD[collection]: None, "user_errors": errors(problems)})
 
 
 def _result(collection: str, r: EditResult) -> Any:
@@ -153,7 +162,7 @@ def _mutations(collection: str) -> dict[str, Any]:
         data = to_plain(input)
         record, problems = await _decode(info, collection, data)
         if problems:
-            return payload(**{FIELD[collection]: None, "user_errors": errors(problems)})
+            return _refused(collection, problems)
         return _result(collection, await _editor(info).save(collection, record, None, info.context.actor))
 
     async def update(info: Info, input: Any) -> Any:  # noqa: A002
@@ -161,19 +170,19 @@ def _mutations(collection: str) -> dict[str, Any]:
         current = None if bad else await getattr(info.context.repos, collection).get(input.id.node_id)
         if bad or current is None:
             problem = bad or Problem("id", f"no record '{input.id.node_id}'.", "NOT_FOUND")
-            return payload(**{FIELD[collection]: None, "user_errors": errors([problem])})
+            return _refused(collection, [problem])
         data = {k: v for k, v in encode(current).items() if k not in ("version", "archived")}
         data.update(to_plain(input.set))
         record, problems = await _decode(info, collection, data)
         if problems:
-            return payload(**{FIELD[collection]: None, "user_errors": errors(problems)})
+            return _refused(collection, problems)
         result = await _editor(info).save(collection, record, input.version, info.context.actor)
         return _result(collection, result)
 
     async def archive(info: Info, input: ArchiveInput) -> Any:  # noqa: A002
         bad = _collection_of(input.id, collection)
         if bad:
-            return payload(**{FIELD[collection]: None, "user_errors": errors([bad])})
+            return _refused(collection, [bad])
         result = await _editor(info).archive(collection, input.id.node_id, input.version, info.context.actor)
         return _result(collection, result)
 
@@ -198,17 +207,6 @@ def _mutations(collection: str) -> dict[str, Any]:
     }
 
 
-FIELD_SNAKE = {
-    "organizations": "organization",
-    "data_categories": "data_category",
-    "data_subjects": "data_subject",
-    "purposes": "purpose",
-    "recipients": "recipient",
-    "transfers": "transfer",
-    "retention_rules": "retention_rule",
-    "security_measures": "security_measure",
-    "processing_activities": "processing_activity",
-}
 
 
 @strawberry.enum(description="What to link to (or unlink from) a processing activity.")
@@ -260,7 +258,7 @@ async def _save_activity(info: Info, a: m.ProcessingActivity, version: int) -> A
 
 
 def _fail(problems: list[Problem]) -> Any:
-    return PAYLOADS["processing_activities"](processingActivity=None, user_errors=errors(problems))
+    return _refused("processing_activities", problems)
 
 
 @strawberry.type(description="An API token as an admin sees it: never its secret.")
