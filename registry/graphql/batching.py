@@ -43,6 +43,13 @@ class BatchLoader(Generic[K, V]):
         futures = [self.load(k) for k in keys]
         return [await f for f in futures]
 
+    def peek(self, key: K) -> tuple[bool, V | None]:
+        """(True, value) when this key has already been read in this request; (False, None) otherwise."""
+        future = self.cache.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+            return False, None
+        return True, future.result()
+
     def prime(self, key: K, value: V) -> None:
         if key not in self.cache:
             future: asyncio.Future[V] = asyncio.get_running_loop().create_future()

@@ -65,6 +65,18 @@ class Loaders:
             return []
         return [x for x in await self.by_id[collection].load_many(list(ids)) if x is not None]
 
+    def ready(self, collection: str, ids: Sequence[str]) -> list[Any] | None:
+        """Like `many`, without waiting, when every id has already been read in this request; else None."""
+        loader = self.by_id[collection]
+        out = []
+        for i in ids:
+            read, value = loader.peek(i)
+            if not read:
+                return None
+            if value is not None:
+                out.append(value)
+        return out
+
     async def one(self, collection: str, id_: str | None) -> Any:
         if id_ is None:
             return None

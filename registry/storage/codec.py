@@ -44,74 +44,140 @@ def encode(value: Any) -> Any:
 
 def decode(cls: type[T], data: Any, *, strict: bool = False, where: str = "") -> T:
     """Build a `cls` from a mapping; `strict` refuses unknown fields."""
-    return typing.cast(T, _decode(cls, data, strict, where or cls.__name__))
+    try:
+        return typing.cast(T, _decoder(typing.cast(Any, cls), strict)(data))
+    except _Invalid as e:
+        raise DecodeError(f"{where or cls.__name__}{''.join(reversed(e.path))}: {e.problem}") from None
 
 
-def _decode(tp: Any, data: Any, strict: bool, where: str) -> Any:
+class _Invalid(Exception):
+    """Raised inside a decoder; the path is collected on the way out, so a valid document pays nothing for it."""
+
+    def __init__(self, problem: str):
+        self.problem = problem
+        self.path: list[str] = []
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+@cache
+def _decoder(tp: Any, strict: bool) -> Decoder:
+    """A function decoding one type, built once per type from its hints: decoding runs for every stored
+    document read, so the type inspection is done here, not per value."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if data is None:
-            return None
-        return _decode(args[0], data, strict, where)
+        inner = _decoder([a for a in typing.get_args(tp) if a is not type(None)][0], strict)
+        return lambda data: None if data is None else inner(data)
     if origin is list:
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            raise DecodeError(f"{where}: expected a list, got {type(data).__name__}")
-        (item,) = typing.get_args(tp)
-        return [_decode(item, v, strict, f"{where}[{i}]") for i, v in enumerate(data)]
+        item = _decoder(typing.get_args(tp)[0], strict)
+        return lambda data: _list(item, data)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _dataclass_decoder(tp, strict)
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return lambda data: _enum(tp, data)
+    return _SCALARS.get(tp, _as_is)
+
+
+def _list(item: Decoder, data: Any) -> list[Any]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise _Invalid(f"expected a list, got {type(data).__name__}")
+    i = 0
+    try:
+        out = []
+        for i, v in enumerate(data):  # noqa: B007 - i names the failing item
+            out.append(item(v))
+        return out
+    except _Invalid as e:
+        e.path.append(f"[{i}]")
+        raise
+
+
+def _dataclass_decoder(tp: type, strict: bool) -> Decoder:
+    hints = _hints(tp)
+    fields = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+              for f in dataclasses.fields(tp)]
+    names = {name for name, _ in fields}
+    # Resolved lazily: a dataclass may refer to itself (a category's parent), so its decoder cannot be built
+    # while it is being built.
+    decoders: dict[str, Decoder] = {}
+    build = typing.cast(Any, tp)
+
+    def decode_one(data: Any) -> Any:
         if not isinstance(data, dict):
-            raise DecodeError(f"{where}: expected a mapping, got {type(data).__name__}")
-        hints = _hints(tp)
-        names = {f.name for f in dataclasses.fields(tp)}
+            raise _Invalid(f"expected a mapping, got {type(data).__name__}")
         if strict:
             unknown = sorted(set(data) - names)
             if unknown:
-                allowed = ", ".join(sorted(names))
-                raise DecodeError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+                raise _Invalid(f"unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(names))}")
+        if not decoders:
+            decoders.update({name: _decoder(hints[name], strict) for name, _ in fields})
         kwargs = {}
-        for f in dataclasses.fields(tp):
-            if f.name in data:
-                kwargs[f.name] = _decode(hints[f.name], data[f.name], strict, f"{where}.{f.name}")
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise DecodeError(f"{where}: missing required field '{f.name}'")
-        return typing.cast(Any, tp)(**kwargs)
-    if isinstance(tp, type) and issubclass(tp, Enum):
+        for name, required in fields:
+            if name in data:
+                try:
+                    kwargs[name] = decoders[name](data[name])
+                except _Invalid as e:
+                    e.path.append(f".{name}")
+                    raise
+            elif required:
+                raise _Invalid(f"missing required field '{name}'")
+        return build(**kwargs)
+
+    return decode_one
+
+
+def _enum(tp: type[Enum], data: Any) -> Any:
+    try:
+        return tp(data)
+    except ValueError:
+        raise _Invalid(f"'{data}' is not one of {', '.join(m.value for m in tp)}") from None
+
+
+def _datetime(data: Any) -> dt.datetime:
+    if isinstance(data, str):
         try:
-            return tp(data)
+            data = dt.datetime.fromisoformat(data)
         except ValueError:
-            allowed = ", ".join(m.value for m in tp)
-            raise DecodeError(f"{where}: '{data}' is not one of {allowed}") from None
-    if tp is dt.datetime:
-        if isinstance(data, str):
-            try:
-                data = dt.datetime.fromisoformat(data)
-            except ValueError:
-                raise DecodeError(f"{where}: '{data}' is not a date and time (ISO 8601)") from None
-        if not isinstance(data, dt.datetime):
-            raise DecodeError(f"{where}: expected a date and time, got {data!r}")
-        return data if data.tzinfo else data.replace(tzinfo=dt.UTC)  # the driver returns naive UTC
-    if tp is dt.date:
-        if isinstance(data, dt.datetime):
-            return data.date()
-        if isinstance(data, dt.date):
-            return data
-        try:
-            return dt.date.fromisoformat(str(data))
-        except ValueError:
-            raise DecodeError(f"{where}: '{data}' is not a date (YYYY-MM-DD)") from None
-    if tp is bool:
-        if not isinstance(data, bool):
-            raise DecodeError(f"{where}: expected true or false, got {data!r}")
+            raise _Invalid(f"'{data}' is not a date and time (ISO 8601)") from None
+    if not isinstance(data, dt.datetime):
+        raise _Invalid(f"expected a date and time, got {data!r}")
+    return data if data.tzinfo else data.replace(tzinfo=dt.UTC)  # the driver returns naive UTC
+
+
+def _date(data: Any) -> dt.date:
+    if isinstance(data, dt.datetime):
+        return data.date()
+    if isinstance(data, dt.date):
         return data
-    if tp is int:
-        if isinstance(data, bool) or not isinstance(data, int):
-            raise DecodeError(f"{where}: expected a whole number, got {data!r}")
-        return data
-    if tp is str:
-        if not isinstance(data, str):
-            raise DecodeError(f"{where}: expected text, got {data!r}")
-        return data
+    try:
+        return dt.date.fromisoformat(str(data))
+    except ValueError:
+        raise _Invalid(f"'{data}' is not a date (YYYY-MM-DD)") from None
+
+
+def _bool(data: Any) -> bool:
+    if not isinstance(data, bool):
+        raise _Invalid(f"expected true or false, got {data!r}")
     return data
+
+
+def _int(data: Any) -> int:
+    if isinstance(data, bool) or not isinstance(data, int):
+        raise _Invalid(f"expected a whole number, got {data!r}")
+    return data
+
+
+def _str(data: Any) -> str:
+    if not isinstance(data, str):
+        raise _Invalid(f"expected text, got {data!r}")
+    return data
+
+
+def _as_is(data: Any) -> Any:
+    return data
+
+
+_SCALARS: dict[Any, Decoder] = {dt.datetime: _datetime, dt.date: _date, bool: _bool, int: _int, str: _str}

@@ -14,6 +14,8 @@ from registry.app import create_app
 from registry.config import Settings
 from registry.services.seeding import SeedReport, store_inventory
 from registry.storage.database import Database, open_database
+from tests.api.test_prefetch import listed_and_alone
+from tests.conftest import GraphQLClient
 
 IGNORED = {"hello", "isMaster", "ismaster", "ping", "endSessions", "saslStart", "saslContinue", "buildInfo"}
 
@@ -79,3 +81,13 @@ async def test_commands_do_not_grow_with_activities(counted: tuple[Database, Com
     assert large == small, f"5 activities: {dict(small)}; 400 activities: {dict(large)}"
     # One find per related collection and nesting level, at most.
     assert sum(large.values()) <= 14, dict(large)
+
+
+async def test_synthetic_activities_listed_equal_the_same_read_alone(counted: tuple[Database, CommandCounter]) -> None:
+    # The synthetic register states what the seed documents do not, such as subprocessors' countries.
+    db, _ = counted
+    app = create_app(Settings(auth_required=False), db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        listed = await listed_and_alone(GraphQLClient(c), "synthetic-5")
+    assert any(r["countries"] for a in listed for r in a["subprocessors"])
+    assert any(t["destination"] and t["mechanism"] for a in listed for t in a["transfers"])

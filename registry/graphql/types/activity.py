@@ -9,6 +9,7 @@ from strawberry import relay
 
 from registry.domain import models as m
 from registry.graphql.context import Info
+from registry.graphql.prefetch import every, first, now_or_later
 from registry.graphql.types.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
 from registry.graphql.types.history import Versioned
 from registry.graphql.types.records import (
@@ -32,9 +33,8 @@ class LawfulBasisStatement:
     basis_id: strawberry.Private[str]
 
     @strawberry.field(description="The lawful basis the statement maps to.")
-    async def legal_basis(self, info: Info) -> LegalBasis | None:
-        b = await info.context.loaders.one("legal_bases", self.basis_id)
-        return LegalBasis.from_domain(b) if b else None
+    def legal_basis(self, info: Info) -> LegalBasis | None:
+        return now_or_later(info, "legal_bases", [self.basis_id], first(LegalBasis))
 
 
 def _statements(items: list[m.BasisAssignment]) -> list[LawfulBasisStatement]:
@@ -50,28 +50,27 @@ class ActivityPurpose:
     assignment: strawberry.Private[m.PurposeAssignment]
 
     @strawberry.field(description="The purpose.")
-    async def purpose(self, info: Info) -> Purpose:
-        p = await info.context.loaders.one("purposes", self.purpose_id)
-        return Purpose.from_domain(p)
+    def purpose(self, info: Info) -> Purpose:
+        return now_or_later(info, "purposes", [self.purpose_id], first(Purpose))
 
     @strawberry.field(description="Key of the purpose.")
     def key(self) -> str:
         return self.assignment.purpose
 
     @strawberry.field(description="Name of the purpose.")
-    async def name(self, info: Info) -> str:
-        p = await info.context.loaders.one("purposes", self.purpose_id)
-        return str(p.name) if p else self.assignment.purpose
+    def name(self, info: Info) -> str:
+        return now_or_later(info, "purposes", [self.purpose_id],
+                            lambda found: str(found[0].name) if found else self.assignment.purpose)
 
     @strawberry.field(description="The lawful bases relied on for this purpose; empty where the sources state none.")
-    async def lawful_bases(self, info: Info) -> list[LegalBasis]:
+    def lawful_bases(self, info: Info) -> list[LegalBasis]:
         ids = [a.basis for a in self.assignment.lawful_bases]
-        return wrap(LegalBasis, await info.context.loaders.many("legal_bases", ids))
+        return now_or_later(info, "legal_bases", ids, every(LegalBasis))
 
     @strawberry.field(description="GDPR Art 9(2) conditions relied on for special-category data in this purpose.")
-    async def special_category_conditions(self, info: Info) -> list[LegalBasis]:
+    def special_category_conditions(self, info: Info) -> list[LegalBasis]:
         ids = [a.basis for a in self.assignment.special_category_conditions]
-        return wrap(LegalBasis, await info.context.loaders.many("legal_bases", ids))
+        return now_or_later(info, "legal_bases", ids, every(LegalBasis))
 
     @strawberry.field(description="Each lawful basis with the words and section of the document that state it.")
     def lawful_basis_statements(self) -> list[LawfulBasisStatement]:
@@ -115,12 +114,12 @@ class ProcessingActivity(RecordNode, Versioned):
         return [m.scoped_id(self.domain.organization, k) for k in keys]
 
     @strawberry.field(description="The organisation whose register holds this activity.")
-    async def organization(
+    def organization(
         self, info: Info
     ) -> Annotated[Organization, strawberry.lazy("registry.graphql.types.organization")]:
         from registry.graphql.types.organization import Organization
 
-        return Organization.from_domain(await info.context.loaders.one("organizations", self.domain.organization))
+        return now_or_later(info, "organizations", [self.domain.organization], first(Organization))
 
     @strawberry.field(description="The purposes of the activity, each with its lawful bases.")
     def purposes(self) -> list[ActivityPurpose]:
@@ -130,46 +129,43 @@ class ProcessingActivity(RecordNode, Versioned):
         ]
 
     @strawberry.field(description="Every lawful basis relied on by any purpose of the activity, without repeats.")
-    async def lawful_bases(self, info: Info) -> list[LegalBasis]:
+    def lawful_bases(self, info: Info) -> list[LegalBasis]:
         ids = list(dict.fromkeys(b.basis for p in self.domain.purposes for b in p.lawful_bases))
-        return wrap(LegalBasis, await info.context.loaders.many("legal_bases", ids))
+        return now_or_later(info, "legal_bases", ids, every(LegalBasis))
 
     @strawberry.field(description="The categories of personal data processed (Art 30(1)(c)).")
-    async def data_categories(self, info: Info) -> list[DataCategory]:
-        return wrap(DataCategory, await info.context.loaders.many("data_categories", self.domain.data_categories))
+    def data_categories(self, info: Info) -> list[DataCategory]:
+        return now_or_later(info, "data_categories", self.domain.data_categories, every(DataCategory))
 
     @strawberry.field(description="The categories of data subjects (Art 30(1)(c)).")
-    async def data_subjects(self, info: Info) -> list[DataSubjectCategory]:
+    def data_subjects(self, info: Info) -> list[DataSubjectCategory]:
         ids = self._ids(self.domain.data_subjects)
-        return wrap(DataSubjectCategory, await info.context.loaders.many("data_subjects", ids))
+        return now_or_later(info, "data_subjects", ids, every(DataSubjectCategory))
 
     @strawberry.field(description="Every recipient of the data (Art 30(1)(d)).")
-    async def recipients(self, info: Info) -> list[Recipient]:
-        ids = self._ids(self.domain.recipients)
-        return wrap(Recipient, await info.context.loaders.many("recipients", ids))
+    def recipients(self, info: Info) -> list[Recipient]:
+        return now_or_later(info, "recipients", self._ids(self.domain.recipients), every(Recipient))
 
     @strawberry.field(
         description="Recipients that process the data on the organisation's behalf (subprocessors "
         "and service providers)."
     )
-    async def subprocessors(self, info: Info) -> list[Recipient]:
-        found = await info.context.loaders.many("recipients", self._ids(self.domain.recipients))
-        return wrap(Recipient, [r for r in found if r.is_processor])
+    def subprocessors(self, info: Info) -> list[Recipient]:
+        return now_or_later(info, "recipients", self._ids(self.domain.recipients),
+                            lambda found: wrap(Recipient, [r for r in found if r.is_processor]))
 
     @strawberry.field(description="International transfers made for the activity (Art 30(1)(e)).")
-    async def transfers(self, info: Info) -> list[Transfer]:
-        ids = self._ids(self.domain.transfers)
-        return wrap(Transfer, await info.context.loaders.many("transfers", ids))
+    def transfers(self, info: Info) -> list[Transfer]:
+        return now_or_later(info, "transfers", self._ids(self.domain.transfers), every(Transfer))
 
     @strawberry.field(description="Retention rules: time limits for erasure (Art 30(1)(f)).")
-    async def retention_rules(self, info: Info) -> list[RetentionRule]:
-        ids = self._ids(self.domain.retention_rules)
-        return wrap(RetentionRule, await info.context.loaders.many("retention_rules", ids))
+    def retention_rules(self, info: Info) -> list[RetentionRule]:
+        return now_or_later(info, "retention_rules", self._ids(self.domain.retention_rules), every(RetentionRule))
 
     @strawberry.field(description="Technical and organisational security measures (Art 30(1)(g), Art 32(1)).")
-    async def security_measures(self, info: Info) -> list[SecurityMeasure]:
+    def security_measures(self, info: Info) -> list[SecurityMeasure]:
         ids = self._ids(self.domain.security_measures)
-        return wrap(SecurityMeasure, await info.context.loaders.many("security_measures", ids))
+        return now_or_later(info, "security_measures", ids, every(SecurityMeasure))
 
 
 @strawberry.type(

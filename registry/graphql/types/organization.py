@@ -10,6 +10,7 @@ from strawberry import relay
 
 from registry.domain import models as m
 from registry.graphql.context import Info
+from registry.graphql.prefetch import prefetch_activities
 from registry.graphql.types.activity import ProcessingActivity
 from registry.graphql.types.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
 from registry.graphql.types.history import Versioned
@@ -144,7 +145,9 @@ class Organization(RecordNode, Versioned):
 
     @strawberry.field(description="Its processing activities: the record of processing (Art 30).")
     async def processing_activities(self, info: Info) -> list[ProcessingActivity]:
-        return wrap(ProcessingActivity, await info.context.loaders.of_organization("processing_activities", self.slug))
+        activities = await info.context.loaders.of_organization("processing_activities", self.slug)
+        await prefetch_activities(info, activities)
+        return wrap(ProcessingActivity, activities)
 
     @strawberry.field(
         description="Recipients that process personal data on its behalf (subprocessors and service providers)."

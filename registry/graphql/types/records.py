@@ -9,7 +9,8 @@ from strawberry import relay
 
 from registry.domain import models as m
 from registry.graphql.context import Info
-from registry.graphql.types.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role, wrap
+from registry.graphql.prefetch import every, first, now_or_later
+from registry.graphql.types.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role
 from registry.graphql.types.history import Versioned
 from registry.graphql.types.reference import Country, DataCategory, TransferMechanism
 
@@ -95,8 +96,12 @@ class Recipient(RecordNode, Versioned):
         )
 
     @strawberry.field(description="Countries where it processes the data; empty when the document does not say.")
-    async def countries(self, info: Info) -> list[Country]:
-        return wrap(Country, await info.context.loaders.many("countries", self.country_codes))
+    def countries(self, info: Info) -> list[Country]:
+        return now_or_later(info, "countries", self.country_codes, every(Country))
+
+
+def _one(id_: str | None) -> list[str]:
+    return [id_] if id_ else []
 
 
 @strawberry.type(description="A transfer of personal data to another country, with its transfer mechanism.")
@@ -131,24 +136,20 @@ class Transfer(RecordNode, Versioned):
         )
 
     @strawberry.field(description="Country the data leaves; null where the document does not say.")
-    async def origin(self, info: Info) -> Country | None:
-        c = await info.context.loaders.one("countries", self.origin_code)
-        return Country.from_domain(c) if c else None
+    def origin(self, info: Info) -> Country | None:
+        return now_or_later(info, "countries", _one(self.origin_code), first(Country))
 
     @strawberry.field(description="Country the data goes to; null where the document does not name it.")
-    async def destination(self, info: Info) -> Country | None:
-        c = await info.context.loaders.one("countries", self.destination_code)
-        return Country.from_domain(c) if c else None
+    def destination(self, info: Info) -> Country | None:
+        return now_or_later(info, "countries", _one(self.destination_code), first(Country))
 
     @strawberry.field(description="Who receives the data; null where the document does not say.")
-    async def recipient(self, info: Info) -> Recipient | None:
-        r = await info.context.loaders.one("recipients", self.recipient_id)
-        return Recipient.from_domain(r) if r else None
+    def recipient(self, info: Info) -> Recipient | None:
+        return now_or_later(info, "recipients", _one(self.recipient_id), first(Recipient))
 
     @strawberry.field(description="The transfer mechanism relied on; null where the document states none.")
-    async def mechanism(self, info: Info) -> TransferMechanism | None:
-        t = await info.context.loaders.one("transfer_mechanisms", self.mechanism_code)
-        return TransferMechanism.from_domain(t) if t else None
+    def mechanism(self, info: Info) -> TransferMechanism | None:
+        return now_or_later(info, "transfer_mechanisms", _one(self.mechanism_code), first(TransferMechanism))
 
 
 @strawberry.type(description="How long some data is kept: an ISO 8601 period running from a trigger event.")
@@ -183,8 +184,8 @@ class RetentionRule(RecordNode, Versioned):
         )
 
     @strawberry.field(description="The data categories the rule applies to.")
-    async def data_categories(self, info: Info) -> list[DataCategory]:
-        return wrap(DataCategory, await info.context.loaders.many("data_categories", self.category_ids))
+    def data_categories(self, info: Info) -> list[DataCategory]:
+        return now_or_later(info, "data_categories", self.category_ids, every(DataCategory))
 
 
 @strawberry.type(description="A technical or organisational security measure (GDPR Art 32(1)).")

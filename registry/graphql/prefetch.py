@@ -1,0 +1,142 @@
+"""Reading a list's related records before the list is resolved, so its nested fields answer without waiting.
+
+graphql-core awaits a resolver's result only when the result is awaitable. A field that shows related records
+(an activity's data categories, a transfer's destination) answers with them at once when this request has
+already read them, and with a coroutine that reads them through the batch loader otherwise (`now_or_later`).
+
+A resolver that returns many parents, such as an organisation's processing activities, first reads the related
+records of all of them (`prefetch_activities`): one batched read per collection and nesting level, for the
+fields the query selects and no others. The thousands of nested fields below are then plain function calls
+instead of coroutines and tasks, which is most of the cost of a large answer in graphql-core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.types.nodes import SelectedField, Selection
+
+from registry.domain import models as m
+from registry.graphql.context import Info
+from registry.graphql.loaders import Loaders
+
+R = TypeVar("R")
+
+Tree = dict[str, "Tree"]
+"""The fields a query selects below a field, by GraphQL name, fragments merged in."""
+
+
+def now_or_later(info: Info, collection: str, ids: Sequence[str], build: Callable[[list[Any]], R]) -> Any:
+    """`build(records)` now when the records with these ids have been read in this request; otherwise an
+    awaitable of it. Resolvers return this as their result: graphql-core accepts either."""
+    loaders = info.context.loaders
+    found = loaders.ready(collection, ids)
+    if found is not None:
+        return build(found)
+
+    async def later() -> R:
+        return build(await loaders.many(collection, ids))
+
+    return later()
+
+
+def every(cls: Any) -> Callable[[list[Any]], list[Any]]:
+    """Build: each record found, as `cls`."""
+    return lambda found: [cls.from_domain(o) for o in found]
+
+
+def first(cls: Any) -> Callable[[list[Any]], Any]:
+    """Build: the one record found, as `cls`, or None."""
+    return lambda found: cls.from_domain(found[0]) if found else None
+
+
+def selected(info: Info) -> Tree:
+    """The selection below the field being resolved."""
+    return _tree(info.selected_fields[0].selections if info.selected_fields else [])
+
+
+def _tree(selections: Iterable[Selection]) -> Tree:
+    out: Tree = {}
+    for s in selections:
+        below = _tree(s.selections)
+        if isinstance(s, SelectedField):
+            _merge(out.setdefault(s.name, {}), below)
+        else:  # a fragment: its fields belong to this level
+            _merge(out, below)
+    return out
+
+
+def _merge(into: Tree, other: Tree) -> None:
+    for name, below in other.items():
+        _merge(into.setdefault(name, {}), below)
+
+
+class _Reads:
+    """The ids to read per collection for one nesting level."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, set[str]] = {}
+
+    def add(self, collection: str, ids: Iterable[str | None]) -> None:
+        self.ids.setdefault(collection, set()).update(i for i in ids if i)
+
+    async def run(self, loaders: Loaders) -> dict[str, list[Any]]:
+        wanted = {c: sorted(ids) for c, ids in self.ids.items() if ids}
+        found = await asyncio.gather(*(loaders.many(c, ids) for c, ids in wanted.items()))
+        return dict(zip(wanted, found, strict=True))
+
+
+async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActivity]) -> None:
+    """Read, in one batched read per collection and level, every related record the selection shows."""
+    tree = selected(info)
+    if not activities or not tree:
+        return
+
+    def scoped(a: m.ProcessingActivity, keys: Iterable[str]) -> list[str]:
+        return [m.scoped_id(a.organization, k) for k in keys]
+
+    first = _Reads()
+    for a in activities:
+        if "organization" in tree:
+            first.add("organizations", [a.organization])
+        if "dataCategories" in tree:
+            first.add("data_categories", a.data_categories)
+        if "dataSubjects" in tree:
+            first.add("data_subjects", scoped(a, a.data_subjects))
+        if "recipients" in tree or "subprocessors" in tree:
+            first.add("recipients", scoped(a, a.recipients))
+        if "transfers" in tree:
+            first.add("transfers", scoped(a, a.transfers))
+        if "retentionRules" in tree:
+            first.add("retention_rules", scoped(a, a.retention_rules))
+        if "securityMeasures" in tree:
+            first.add("security_measures", scoped(a, a.security_measures))
+        if "lawfulBases" in tree:
+            first.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
+        purposes = tree.get("purposes", {})
+        if "purpose" in purposes or "name" in purposes:
+            first.add("purposes", scoped(a, (p.purpose for p in a.purposes)))
+        if purposes.keys() & {"lawfulBases", "specialCategoryConditions", "lawfulBasisStatements"}:
+            first.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
+            first.add("legal_bases", (b.basis for p in a.purposes for b in p.special_category_conditions))
+    read = await first.run(info.context.loaders)
+
+    second = _Reads()
+    recipients = tree.get("recipients", {}) | tree.get("subprocessors", {})
+    if "countries" in recipients:
+        second.add("countries", (c for r in read.get("recipients", []) for c in r.countries))
+    transfers = tree.get("transfers", {})
+    for t in read.get("transfers", []):
+        if "origin" in transfers:
+            second.add("countries", [t.origin])
+        if "destination" in transfers:
+            second.add("countries", [t.destination])
+        if "mechanism" in transfers:
+            second.add("transfer_mechanisms", [t.mechanism])
+        if "recipient" in transfers:
+            second.add("recipients", [m.scoped_id(t.organization, t.recipient) if t.recipient else None])
+    if "dataCategories" in tree.get("retentionRules", {}):
+        second.add("data_categories", (c for r in read.get("retention_rules", []) for c in r.data_categories))
+    await second.run(info.context.loaders)
