@@ -59,6 +59,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             recovered = await Writer(db.repos).recover()
             if recovered:
                 log.warning("Finished %d change(s) interrupted by an earlier stop.", recovered)
+            # A process that stopped between a write and its cache notice leaves other processes' caches stale.
+            await db.repos.cache.changed()
             if settings.seed_on_empty and await is_empty(db.repos):
                 report = await seed(db.repos, settings.seed_dir)
                 log.warning("Empty database: loaded the seed (%d records).", report.changed)

@@ -47,6 +47,9 @@ class Settings:
     graphiql: bool = True
     """REGISTRY_GRAPHIQL=off serves no GraphiQL page (production)."""
     cors_origins: tuple[str, ...] = ()
+    read_cache_items: int = 50_000
+    """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
+    registry/storage/cache.py)."""
     """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
 
     @classmethod
@@ -66,6 +69,8 @@ class Settings:
             kw["host"] = e["REGISTRY_HOST"]
         if "REGISTRY_PORT" in e:
             kw["port"] = int(e["REGISTRY_PORT"])
+        if "REGISTRY_READ_CACHE_ITEMS" in e:
+            kw["read_cache_items"] = int(e["REGISTRY_READ_CACHE_ITEMS"])
         if "REGISTRY_DB_TIMEOUT_MS" in e:
             kw["db_timeout_ms"] = int(e["REGISTRY_DB_TIMEOUT_MS"])
         if "REGISTRY_SEED_ON_EMPTY" in e:

@@ -1,18 +1,20 @@
-"""DataLoaders, created per request: related records are read in one `$in` query per collection and level."""
+"""DataLoaders, created per request: related records are read in one `$in` query per collection and level,
+through the process's read cache (registry/storage/cache.py)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from registry.graphql.batching import BatchLoader as DataLoader
+from registry.storage.cache import ReadCache
 from registry.storage.repositories import Repositories, Repository
 
 
-def _by_id(repo: Repository[Any]) -> DataLoader[str, Any]:
+def _by_id(repo: Repository[Any], cache: ReadCache, generation: Generation) -> DataLoader[str, Any]:
     async def load(ids: Sequence[str]) -> list[Any]:
-        found = await repo.get_many(ids)
+        found = await cache.get_many(repo, ids, await generation())
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
@@ -32,11 +34,11 @@ def _by_organization(repo: Repository[Any]) -> DataLoader[str, list[Any]]:
 REFERENCE = ("countries", "legal_bases", "transfer_mechanisms")
 
 
-def _whole_collection(repo: Repository[Any]) -> DataLoader[str, Any]:
+def _whole_collection(repo: Repository[Any], cache: ReadCache, generation: Generation) -> DataLoader[str, Any]:
     everything: asyncio.Task[dict[str, Any]] | None = None
 
     async def read_all() -> dict[str, Any]:
-        return {o.id: o for o in await repo.find()}
+        return await cache.whole(repo, await generation())
 
     async def load(ids: Sequence[str]) -> list[Any]:
         nonlocal everything
@@ -48,12 +50,28 @@ def _whole_collection(repo: Repository[Any]) -> DataLoader[str, Any]:
     return DataLoader(load_fn=load)
 
 
+Generation = Callable[[], Awaitable[str | None]]
+
+
 class Loaders:
     """A loader by id and a loader by organisation for every collection."""
 
     def __init__(self, repos: Repositories):
+        checked: asyncio.Future[tuple[str, int]] | None = None
+
+        async def generation() -> str | None:
+            """The register's generation, read once per request, at its first cached read."""
+            nonlocal checked
+            if not repos.cache.enabled:
+                return None
+            if checked is None:
+                checked = asyncio.ensure_future(repos.cache.generation())
+            return (await checked)[0]
+
         self.by_id: dict[str, DataLoader[str, Any]] = {
-            r.name: _whole_collection(r) if r.name in REFERENCE else _by_id(r) for r in repos.all()
+            r.name: _whole_collection(r, repos.cache, generation) if r.name in REFERENCE
+            else _by_id(r, repos.cache, generation)
+            for r in repos.all()
         }
         self.by_organization: dict[str, DataLoader[str, list[Any]]] = {
             r.name: _by_organization(r) for r in repos.all()

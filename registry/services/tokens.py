@@ -32,6 +32,7 @@ async def create_token(repos: Repositories, name: str, role: AccessRole) -> tupl
     key, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     token = ApiToken(key, name.strip(), role, _hash(secret), dt.datetime.now(dt.UTC).replace(microsecond=0))
     await repos.tokens.collection.insert_one(repos.tokens.to_doc(token))
+    await repos.cache.changed()
     return token, f"rgy_{key}_{secret}"
 
 
@@ -40,7 +41,7 @@ async def verify(repos: Repositories, presented: str) -> ApiToken | None:
     m = TOKEN.match(presented.strip())
     if not m:
         return None
-    token = await repos.tokens.get(m.group(1))
+    token = (await repos.cache.get_many(repos.tokens, [m.group(1)])).get(m.group(1))
     if token is None or token.revoked_at is not None:
         return None
     return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None
@@ -53,6 +54,7 @@ async def revoke(repos: Repositories, key: str) -> ApiToken | None:
     if token.revoked_at is None:
         token = replace(token, revoked_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
         await repos.tokens.collection.replace_one({"_id": key}, repos.tokens.to_doc(token))
+        await repos.cache.changed()  # every API process stops accepting it at its next request
     return token
 
 

@@ -61,7 +61,7 @@ async def open_database(settings: Settings, **client_kwargs: Any) -> AsyncIterat
         client = make_client(uri, settings, **client_kwargs)
         stack.push_async_callback(client.close)
         db = client[database_name(uri)]
-        database = Database(client, db, Repositories(db), embedded)
+        database = Database(client, db, Repositories(db, settings.read_cache_items), embedded)
         await database.ping()
         await ensure_indexes(database.repos)
         yield database

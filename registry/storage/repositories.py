@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from registry.domain import models as m
 from registry.domain.history import HistoryEntry
+from registry.storage.cache import ReadCache
 from registry.storage.codec import decode, encode
 
 
@@ -50,6 +51,8 @@ class Repository(Generic[T]):
         self.name = name
         self.cls = cls
         self.order = [(f, 1) for f in order]
+        self.on_change: Callable[[], Awaitable[None]] | None = None
+        """Called after `upsert_many` changed something (the repositories set it to the read cache's `changed`)."""
 
     def to_doc(self, obj: T) -> dict[str, Any]:
         return {"_id": obj.id, **encode(obj)}
@@ -105,6 +108,8 @@ class Repository(Generic[T]):
                 await self.collection.insert_many(new, ordered=True)
             if changed:
                 await self.collection.bulk_write([ReplaceOne({"_id": d["_id"]}, d) for d in changed], ordered=True)
+            if (new or changed) and self.on_change:
+                await self.on_change()
             total = total + WriteCounts(len(new), len(changed), len(docs) - len(new) - len(changed))
         return total
 
@@ -126,7 +131,9 @@ def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
 class Repositories:
     """Every repository of the register, over one database."""
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]):
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], cache_items: int = 50_000):
+        self.cache = ReadCache(db["registry_state"], cache_items)
+        """Records read by id for the API; every write to the register ends with `cache.changed()`."""
         self.organizations = Repository(db, "organizations", m.Organization, ["slug"])
         self.data_categories = Repository(db, "data_categories", m.DataCategory, ["key"])
         self.data_subjects = Repository(db, "data_subjects", m.DataSubjectCategory, ["organization", "key"])
@@ -146,6 +153,8 @@ class Repositories:
         self.journal = Repository(db, "journal", HistoryEntry, ["_id"])  # raw documents: see storage/writer.py
         self.subprocessor_changes = Repository(db, "subprocessor_changes", m.SubprocessorChange,
                                                ["organization", "announced"])
+        for repo in self.all():
+            repo.on_change = self.cache.changed
 
     def all(self) -> list[Repository[Any]]:
         return [v for v in vars(self).values() if isinstance(v, Repository)]

@@ -101,6 +101,7 @@ class Writer:
             await self._release(entry)
             raise AlreadyExists(doc["_id"]) from None
         await self._commit([entry])
+        await self.repos.cache.changed()
         return replace(obj, version=1, archived=False)  # type: ignore[type-var]
 
     async def update(self, repo: Repository[T], obj: T, expected_version: int, actor: str,
@@ -121,6 +122,7 @@ class Writer:
             current = await repo.collection.find_one({"_id": new["_id"]})
             raise VersionConflict(new["_id"], expected_version, (current or {}).get("version", 0))
         await self._commit([entry])
+        await self.repos.cache.changed()
         return replace(obj, version=version)  # type: ignore[type-var]
 
     async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500) -> WriteCounts:
@@ -157,6 +159,8 @@ class Writer:
             await self._insert_committed(entries)
             await self.repos.journal.collection.delete_one({"_id": journal_id})
             total = total + WriteCounts(len(inserts), len(replaces), len(docs) - len(inserts) - len(replaces))
+        if total.created or total.updated:
+            await self.repos.cache.changed()
         return total
 
     async def _insert_committed(self, entries: Sequence[HistoryEntry]) -> None:
@@ -194,4 +198,6 @@ class Writer:
             else:
                 await self._release(entry)
             done += 1
+        if done:
+            await self.repos.cache.changed()
         return done

@@ -1,0 +1,156 @@
+"""Records read by id, kept in this process while the register does not change.
+
+Why: FerretDB v1 (SQLite) answers even a one-document read in tens of milliseconds on a large register (it
+filters in Go after reading the collection), so a point query cost ~90 ms of database time per request.
+Records change rarely and are read constantly.
+
+How it stays correct with several API processes on one database:
+- Every write to the register ends by storing a new random *generation* in one small document
+  (`registry_state`, `_id: generation`), after the records are written (`changed()`).
+- A request that wants cached records first reads the current generation (`generation()`), in a read that
+  *starts after the request arrived*: concurrent requests share one such read, so under load the database
+  sees about one tiny read per round trip instead of one per request. When the generation differs from the
+  one the cache holds, the cache is emptied. So a write is visible to every request that starts after the
+  write was acknowledged, in every process; a request running concurrently with a write may see either
+  version, as without the cache.
+- Records read under an older generation are not kept, and an older generation never replaces a newer one.
+- A writer that dies after writing a record and before storing the new generation leaves other processes'
+  caches stale until the next change or restart (every start stores a new generation). Writes made
+  directly in the database, outside the registry, are not seen until then either: set
+  REGISTRY_READ_CACHE_ITEMS=0 to turn the cache off.
+
+Only reads by id and whole small reference collections are cached, for the GraphQL loaders and token
+checks. Edits read the stored record itself, never the cache, to compare versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+if TYPE_CHECKING:
+    from registry.storage.repositories import Repository
+
+GENERATION_ID = "generation"
+_ABSENT = object()
+
+
+class ReadCache:
+    """Records by (collection, id) and whole reference collections, for one generation of the register."""
+
+    def __init__(self, state: AsyncCollection[dict[str, Any]], max_items: int):
+        self.state = state
+        self.max_items = max_items
+        self.records: dict[tuple[str, str], Any] = {}
+        self.collections: dict[str, dict[str, Any]] = {}
+        self.held: str | None = None
+        """The generation the cached records belong to."""
+        self.held_seq = -1
+        self.seq = 0
+        """Counts generation reads as they start: a later start knows a later generation."""
+        self.running: asyncio.Future[tuple[str, int]] | None = None
+        self.following: asyncio.Future[tuple[str, int]] | None = None
+        self.hits = self.misses = self.generation_reads = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_items > 0
+
+    async def generation(self) -> tuple[str, int]:
+        """The current generation, from a read that started after this call, shared with concurrent callers."""
+        if self.running is None or self.running.done():
+            self.running = asyncio.ensure_future(self._read())
+            return await asyncio.shield(self.running)
+        if self.following is None:  # a read is already under way, started too early for this caller
+            self.following = asyncio.ensure_future(self._after(self.running))
+        return await asyncio.shield(self.following)
+
+    async def _after(self, running: asyncio.Future[tuple[str, int]]) -> tuple[str, int]:
+        with contextlib.suppress(Exception):  # the callers of that read got its error; this read is new
+            await running
+        self.running, self.following = asyncio.ensure_future(self._read()), None
+        return await self.running
+
+    async def _read(self) -> tuple[str, int]:
+        self.seq += 1
+        seq = self.seq
+        self.generation_reads += 1
+        doc = await self.state.find_one({"_id": GENERATION_ID})
+        generation = str(doc["value"]) if doc else ""
+        self._hold(generation, seq)
+        return generation, seq
+
+    def _hold(self, generation: str, seq: int) -> None:
+        if seq <= self.held_seq:
+            return
+        if generation != self.held:
+            self.records.clear()
+            self.collections.clear()
+            self.held = generation
+        self.held_seq = seq
+
+    async def changed(self) -> None:
+        """Store a new generation: every process's cache drops what it holds at its next request."""
+        self.seq += 1
+        seq = self.seq
+        value = uuid.uuid4().hex
+        try:
+            await self.state.replace_one({"_id": GENERATION_ID}, {"_id": GENERATION_ID, "value": value}, upsert=True)
+        except DuplicateKeyError:  # two first upserts raced; the document exists now
+            await self.state.replace_one({"_id": GENERATION_ID}, {"_id": GENERATION_ID, "value": value})
+        self._hold(value, seq)
+
+    async def get_many(
+        self, repo: Repository[Any], ids: Iterable[str], generation: str | None = None
+    ) -> dict[str, Any]:
+        """Like `repo.get_many`, served from the cache where it can be. A request reading several times passes
+        the generation it read first, so it checks once and reads one generation throughout."""
+        if not self.enabled:
+            return await repo.get_many(ids)
+        if generation is None:
+            generation, _ = await self.generation()
+        found: dict[str, Any] = {}
+        missing = []
+        for i in dict.fromkeys(ids):
+            value = self.records.get((repo.name, i), _ABSENT)
+            if value is _ABSENT:
+                missing.append(i)
+            elif value is not None:
+                found[i] = value
+        self.hits += len(found)
+        if missing:
+            self.misses += len(missing)
+            read = await repo.get_many(missing)
+            found.update(read)
+            if self.held == generation:
+                if len(self.records) + len(missing) > self.max_items:
+                    self._evict(len(missing))
+                for i in missing:
+                    self.records[(repo.name, i)] = read.get(i)  # None: known not to exist in this generation
+        return found
+
+    async def whole(self, repo: Repository[Any], generation: str | None = None) -> dict[str, Any]:
+        """Every record of a small collection (countries, legal bases, transfer mechanisms), by id."""
+        if not self.enabled:
+            return {o.id: o for o in await repo.find()}
+        if generation is None:
+            generation, _ = await self.generation()
+        cached = self.collections.get(repo.name)
+        if cached is not None:
+            return cached
+        everything = {o.id: o for o in await repo.find()}
+        if self.held == generation:
+            self.collections[repo.name] = everything
+        return everything
+
+    def _evict(self, room: int) -> None:
+        """Drop the oldest entries, making room and a tenth of the cache more, so eviction runs rarely."""
+        drop = len(self.records) + room - self.max_items + self.max_items // 10
+        for key in list(self.records)[:drop]:
+            del self.records[key]

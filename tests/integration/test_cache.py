@@ -1,0 +1,97 @@
+"""The read cache (registry/storage/cache.py) against the real server, with two API processes on one database:
+each is a `Repositories` of its own over the same database, as two uvicorn workers would be."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from registry.config import Settings
+from registry.domain.enums import AccessRole
+from registry.services.tokens import create_token, revoke, verify
+from registry.storage.database import Database
+from registry.storage.repositories import Repositories
+from registry.storage.writer import Writer
+from tests.conftest import own_database
+
+PURPOSE = "januscaler/service-provision"
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def two_processes(settings: Settings) -> AsyncIterator[tuple[Database, Repositories]]:
+    async with own_database(settings, "cache") as db:
+        yield db, Repositories(db.db, cache_items=1000)
+
+
+async def test_a_change_in_one_process_is_read_by_the_next_request_in_another(
+    two_processes: tuple[Database, Repositories],
+) -> None:
+    db, other = two_processes
+    first = (await other.cache.get_many(other.purposes, [PURPOSE]))[PURPOSE]
+    reads = other.cache.misses
+    assert (await other.cache.get_many(other.purposes, [PURPOSE]))[PURPOSE] == first
+    assert other.cache.misses == reads, "the second read is served from memory"
+
+    stored = await db.repos.purposes.get(PURPOSE)
+    assert stored is not None
+    await Writer(db.repos).update(db.repos.purposes, dataclasses.replace(stored, name="Changed"), stored.version,
+                                  "test")
+
+    again = (await other.cache.get_many(other.purposes, [PURPOSE]))[PURPOSE]
+    assert (again.name, again.version) == ("Changed", stored.version + 1)
+
+
+async def test_a_revoked_token_is_refused_by_every_process(two_processes: tuple[Database, Repositories]) -> None:
+    db, other = two_processes
+    token, text = await create_token(db.repos, "cache test", AccessRole.VIEWER)
+    assert await verify(other, text) == token
+    assert await verify(other, text) == token  # now from memory
+    await revoke(db.repos, token.key)
+    assert await verify(other, text) is None
+
+
+async def test_a_record_created_after_a_miss_is_found(two_processes: tuple[Database, Repositories]) -> None:
+    db, other = two_processes
+    assert await other.cache.get_many(other.purposes, ["januscaler/new-purpose"]) == {}
+    stored = await db.repos.purposes.get(PURPOSE)
+    assert stored is not None
+    await Writer(db.repos).create(db.repos.purposes, dataclasses.replace(stored, key="new-purpose"), "test")
+    assert set(await other.cache.get_many(other.purposes, ["januscaler/new-purpose"])) == {"januscaler/new-purpose"}
+
+
+async def test_concurrent_requests_share_generation_reads(two_processes: tuple[Database, Repositories]) -> None:
+    _, other = two_processes
+    before = other.cache.generation_reads
+    answers = await asyncio.gather(*(other.cache.generation() for _ in range(50)))
+    assert len({g for g, _ in answers}) == 1
+    # One read under way when the first asks; every later caller shares the one read that starts after it.
+    assert other.cache.generation_reads - before <= 2
+
+
+async def test_an_older_generation_never_replaces_a_newer_one(two_processes: tuple[Database, Repositories]) -> None:
+    _, other = two_processes
+    cache = other.cache
+    await cache.get_many(other.purposes, [PURPOSE])
+    held, seq = cache.held, cache.held_seq
+    cache._hold("an older read", seq - 1)
+    assert (cache.held, cache.held_seq) == (held, seq) and cache.records
+
+
+async def test_the_cache_stays_within_its_size(database: Database) -> None:
+    repos = Repositories(database.db, cache_items=20)
+    ids = [c.id for c in await repos.data_categories.find()][:50]
+    assert len(ids) == 50
+    for start in range(0, 50, 10):
+        found = await repos.cache.get_many(repos.data_categories, ids[start : start + 10])
+        assert set(found) == set(ids[start : start + 10])
+        assert len(repos.cache.records) <= 20
+
+
+async def test_a_cache_of_size_zero_reads_the_database_every_time(database: Database) -> None:
+    repos = Repositories(database.db, cache_items=0)
+    for _ in range(2):
+        assert PURPOSE in await repos.cache.get_many(repos.purposes, [PURPOSE])
+    assert not repos.cache.records and repos.cache.generation_reads == 0
