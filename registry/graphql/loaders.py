@@ -53,6 +53,18 @@ def _whole_collection(repo: Repository[Any], cache: ReadCache, generation: Gener
 Generation = Callable[[], Awaitable[str | None]]
 
 
+class _OnDemand(dict[str, Any]):
+    """A loader per collection name, made at its first use."""
+
+    def __init__(self, make: Callable[[str], Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, name: str) -> Any:
+        loader = self[name] = self.make(name)
+        return loader
+
+
 class Loaders:
     """A loader by id and a loader by organisation for every collection."""
 
@@ -68,14 +80,19 @@ class Loaders:
                 checked = asyncio.ensure_future(repos.cache.generation())
             return (await checked)[0]
 
-        self.by_id: dict[str, DataLoader[str, Any]] = {
-            r.name: _whole_collection(r, repos.cache, generation) if r.name in REFERENCE
-            else _by_id(r, repos.cache, generation)
-            for r in repos.all()
-        }
-        self.by_organization: dict[str, DataLoader[str, list[Any]]] = {
-            r.name: _by_organization(r) for r in repos.all()
-        }
+        by_name = {r.name: r for r in repos.all()}
+
+        def by_id(name: str) -> DataLoader[str, Any]:
+            repo = by_name[name]
+            if name in REFERENCE:
+                return _whole_collection(repo, repos.cache, generation)
+            return _by_id(repo, repos.cache, generation)
+
+        # Made when first asked for: a point query uses five of the thirty-two.
+        self.by_id: dict[str, DataLoader[str, Any]] = _OnDemand(by_id)
+        self.by_organization: dict[str, DataLoader[str, list[Any]]] = _OnDemand(
+            lambda name: _by_organization(by_name[name])
+        )
 
     async def many(self, collection: str, ids: Sequence[str]) -> list[Any]:
         """The records with these ids, in order, skipping ids that resolve to nothing."""
