@@ -33,7 +33,7 @@ from registry.config import PROJECT_ROOT, Settings
 from registry.services.seeding import SeedReport, seed, store_inventory
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
-from tests.api.test_command_count import CommandCounter
+from tests.api.conftest import CommandCounter
 
 POINT_QUERY = """query($id: ID!) { node(id: $id) { ... on ProcessingActivity {
   name purposes { name lawfulBases { article title } }

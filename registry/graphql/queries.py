@@ -15,7 +15,7 @@ from registry.graphql.context import Info
 from registry.graphql.errors import check_id, not_found, user_error
 from registry.graphql.mutations import ApiTokenInfo
 from registry.graphql.permissions import IsAdmin
-from registry.graphql.types import audit
+from registry.graphql.types import audit, search
 from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
 from registry.graphql.types.base import Framework, RecordNode, Role, Severity, wrap
 from registry.graphql.types.dpia import DpiaDraft, DpiaScreening
@@ -239,6 +239,35 @@ class Query:
                                     node=HistoryEntry.from_domain(repo.from_doc(d))) for d in docs[:first]]
         return audit.AuditLogConnection(edges=edges, page_info=audit.AuditPageInfo(
             has_next_page=len(docs) > first, end_cursor=edges[-1].cursor if edges else None))
+
+    @strawberry.field(description="Processing activities across the register, or of one `organization`, that match "
+                      "every filter given: `text` (in name, key or description, any case), `role`, `dataCategory` "
+                      "(a taxonomy key such as user.contact.email, or the organisation's own category key) and "
+                      "`purpose` (a purpose key). In pages of `first` (default 50, at most 200) in the order of "
+                      "their IDs; pass a page's `endCursor` as `after` for the next.")
+    async def search_processing_activities(
+        self, info: Info, organization: str | None = None, text: str | None = None, role: Role | None = None,
+        data_category: str | None = None, purpose: str | None = None, first: int = search.DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> search.ProcessingActivityConnection:
+        if organization is not None:
+            await load_organization(info, organization)
+        args = {"organization": organization, "text": text, "role": role, "data_category": data_category,
+                "purpose": purpose}
+        return await search.activities_page(info, args, first, after)
+
+    @strawberry.field(description="Subprocessors and service providers across the register, or of one "
+                      "`organization`, that match every filter given: `text` (in name, key or services, any case) "
+                      "and `country` (an ISO code where they process data). In pages of `first` (default 50, at "
+                      "most 200) in the order of their IDs; pass a page's `endCursor` as `after` for the next.")
+    async def search_subprocessors(
+        self, info: Info, organization: str | None = None, text: str | None = None, country: str | None = None,
+        first: int = search.DEFAULT_PAGE, after: str | None = None,
+    ) -> search.SubprocessorConnection:
+        if organization is not None:
+            await load_organization(info, organization)
+        args = {"organization": organization, "text": text, "country": country}
+        return await search.subprocessors_page(info, args, first, after)
 
     @strawberry.field(description="API tokens (never their secrets). Needs an ADMIN token.",
                       permission_classes=[IsAdmin])

@@ -88,6 +88,13 @@ class Repository(Generic[T]):
                 out[d["organization"]].append(self.from_doc(d))
         return out
 
+    async def page(self, query: dict[str, Any], after: str | None, limit: int) -> list[T]:
+        """At most `limit` records matching `query`, in the order of their ids, after the id `after`."""
+        if after is not None:
+            query = {"$and": [query, {"_id": {"$gt": after}}]}
+        docs = await self.collection.find(query).sort([("_id", 1)]).limit(limit).to_list(None)
+        return [self.from_doc(d) for d in docs]
+
     async def count(self, query: dict[str, Any] | None = None) -> int:
         return await self.collection.count_documents(query or {})
 

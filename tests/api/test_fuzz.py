@@ -58,7 +58,7 @@ def test_fuzz_every_operation(fuzz_schema: schemathesis.graphql.GraphQLSchema) -
     # pytest 9 yet).
     headers = {"Authorization": f"Bearer {TOKEN['admin']}"}
     operations = [result.ok() for result in fuzz_schema.get_all_operations()]
-    assert len(operations) == 48  # 17 queries and 31 mutations: the whole schema
+    assert len(operations) == 50  # 19 queries and 31 mutations: the whole schema
     for operation in operations:
 
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, phases=[Phase.generate],

@@ -11,6 +11,7 @@ from strawberry import relay
 from registry.domain import models as m
 from registry.graphql.context import Info
 from registry.graphql.prefetch import prefetch_activities
+from registry.graphql.types import search
 from registry.graphql.types.activity import ProcessingActivity
 from registry.graphql.types.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
 from registry.graphql.types.history import Versioned
@@ -148,6 +149,19 @@ class Organization(RecordNode, Versioned):
         activities = await info.context.loaders.of_organization("processing_activities", self.slug)
         await prefetch_activities(info, activities)
         return wrap(ProcessingActivity, activities)
+
+    @strawberry.field(description="Its processing activities a page at a time, in the order of their IDs: `first` "
+                      "(default 50, at most 200) after the cursor `after`. `processingActivities` gives them all.")
+    async def processing_activities_paged(self, info: Info, first: int = search.DEFAULT_PAGE,
+                                          after: str | None = None) -> search.ProcessingActivityConnection:
+        return await search.activities_page(info, {"organization": self.slug}, first, after)
+
+    @strawberry.field(description="Its subprocessors and service providers a page at a time, in the order of their "
+                      "IDs: `first` (default 50, at most 200) after the cursor `after`. `subprocessors` gives them "
+                      "all.")
+    async def subprocessors_paged(self, info: Info, first: int = search.DEFAULT_PAGE,
+                                  after: str | None = None) -> search.SubprocessorConnection:
+        return await search.subprocessors_page(info, {"organization": self.slug}, first, after)
 
     @strawberry.field(
         description="Recipients that process personal data on its behalf (subprocessors and service providers)."

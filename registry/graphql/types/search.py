@@ -1,0 +1,108 @@
+"""Pages of processing activities and subprocessors (Relay connections), for searches and browsing."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import strawberry
+from strawberry.relay import PageInfo
+
+from registry.graphql.context import Info
+from registry.graphql.errors import user_error
+from registry.graphql.types.activity import ProcessingActivity
+from registry.graphql.types.records import Recipient
+from registry.services import search
+
+DEFAULT_PAGE = 50
+
+
+@strawberry.type(description="A processing activity with its cursor.")
+class ProcessingActivityEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this activity.")
+    node: ProcessingActivity = strawberry.field(description="The processing activity.")
+
+
+@strawberry.type(description="A page of processing activities in the order of their IDs (Relay connection).")
+class ProcessingActivityConnection:
+    edges: list[ProcessingActivityEdge] = strawberry.field(description="The activities of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
+    query: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="How many activities match in all pages (one more read of the register).")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.repos.processing_activities.count(self.query)
+
+
+@strawberry.type(description="A subprocessor or service provider with its cursor.")
+class SubprocessorEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this subprocessor.")
+    node: Recipient = strawberry.field(description="The subprocessor or service provider.")
+
+
+@strawberry.type(description="A page of subprocessors in the order of their IDs (Relay connection).")
+class SubprocessorConnection:
+    edges: list[SubprocessorEdge] = strawberry.field(description="The subprocessors of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
+    query: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="How many subprocessors match in all pages (one more read of the register).")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.repos.recipients.count(self.query)
+
+
+def check_page_size(info: Info, first: int) -> None:
+    most = info.context.limits.page_size
+    if not 1 <= first <= most:
+        raise user_error(f"`first` must be between 1 and {most}; got {first}.", "INVALID_PAGE_SIZE")
+
+
+def _cursor(kind: str, id_: str) -> str:
+    return base64.urlsafe_b64encode(f"{kind}|{id_}".encode()).decode()
+
+
+def _after(kind: str, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        found_kind, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+    except Exception:  # noqa: BLE001 - any malformed cursor is the caller's error
+        found_kind, id_ = "", ""
+    if found_kind != kind or not id_:
+        raise user_error(f"'{cursor[:80]}' is not a cursor of this list; pass the `endCursor` of the page before as "
+                         "`after`.", "INVALID_CURSOR")
+    return id_
+
+
+def _edges(kind: str, items: Sequence[Any], node: Callable[[Any], Any], edge: Any) -> list[Any]:
+    return [edge(cursor=_cursor(kind, o.id), node=node(o)) for o in items]
+
+
+def _page_info(edges: Sequence[Any], has_next: bool) -> PageInfo:
+    return PageInfo(has_next_page=has_next, has_previous_page=False,
+                    start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+
+
+async def activities_page(info: Info, query_args: dict[str, Any], first: int,
+                          after: str | None) -> ProcessingActivityConnection:
+    check_page_size(info, first)
+    try:
+        query = search.activity_query(**query_args)
+    except search.SearchError as e:
+        raise user_error(str(e), "INVALID_SEARCH") from None
+    page = await search.page(info.context.repos.processing_activities, query, _after("activity", after), first)
+    edges = _edges("activity", page.items, ProcessingActivity.from_domain, ProcessingActivityEdge)
+    return ProcessingActivityConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query)
+
+
+async def subprocessors_page(info: Info, query_args: dict[str, Any], first: int,
+                             after: str | None) -> SubprocessorConnection:
+    check_page_size(info, first)
+    try:
+        query = search.subprocessor_query(**query_args)
+    except search.SearchError as e:
+        raise user_error(str(e), "INVALID_SEARCH") from None
+    page = await search.page(info.context.repos.recipients, query, _after("subprocessor", after), first)
+    edges = _edges("subprocessor", page.items, Recipient.from_domain, SubprocessorEdge)
+    return SubprocessorConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query)
