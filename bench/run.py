@@ -3,11 +3,12 @@
 
 Starts its own embedded FerretDB in a throwaway folder (or uses MONGODB_URI), loads synthetic inventories
 through the registry's repositories, and prints a Markdown table:
-  a. the full nested records-of-processing query through the GraphQL API (in process, over ASGI);
+  a. the full nested records-of-processing query through the GraphQL API (in process, over ASGI), from a cold
+     read cache (a new generation before each run, as after any change to the register) and from a warm one;
   b. the same documents fetched directly with PyMongo from the same server: the floor for (a);
-  c. the database commands (a) sends, by PyMongo command monitoring;
+  c. the database commands (a) sends from a cold cache, by PyMongo command monitoring;
   d. a point query (one activity by ID with its lawful bases and transfers) from 32 concurrent HTTP clients
-     against uvicorn, next to `{ __typename }` on the same server;
+     against uvicorn, next to `{ __typename }` on the same server, without and with access control;
   e. peak resident memory of the process serving (a), and of the uvicorn process serving (d).
 """
 
@@ -30,7 +31,9 @@ from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
 from bench.server import registry_server
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
+from registry.domain.enums import AccessRole
 from registry.services.seeding import SeedReport, seed, store_inventory
+from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
 from tests.api.conftest import CommandCounter
@@ -79,37 +82,45 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
     await store_inventory(db.repos, synthetic_inventory(slug, Size(activities=n)), SeedReport())
     load_s = time.perf_counter() - t0
     app = create_app(Settings(auth_required=False), db)
-    api, floor = [], []
+    api, warm, floor = [], [], []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600) as c:
-        for i in range(repeat + 1):
-            counter.counts.clear()
-            counter.get_mores = 0
+
+        async def full_record() -> float:
             t = time.perf_counter()
             r = await c.post("/graphql", json={"query": FULL_RECORD_QUERY, "variables": {"slug": slug}})
             elapsed = time.perf_counter() - t
             body = r.json()
             assert "errors" not in body and len(body["data"]["organization"]["processingActivities"]) == n
-            commands = sum(counter.counts.values())
-            get_mores = counter.get_mores
-            if i:  # the first run warms caches
-                api.append(elapsed)
+            return elapsed
+
+        for i in range(repeat + 1):  # the first round warms the process (imports, code paths), not the cache
+            await db.repos.cache.changed()
+            counter.counts.clear()
+            counter.get_mores = 0
+            cold = await full_record()
+            commands, get_mores = dict(counter.counts), counter.get_mores
+            hot = await full_record()
             t = time.perf_counter()
             assert await direct_fetch(db, slug) == n
             if i:
+                api.append(cold)
+                warm.append(hot)
                 floor.append(time.perf_counter() - t)
-    return {"n": n, "load_s": load_s, "api": api, "floor": floor, "commands": commands, "get_mores": get_mores,
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {"n": n, "load_s": load_s, "api": api, "warm": warm, "floor": floor, "commands": commands,
+            "get_mores": get_mores, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def http_throughput(uri: str, activity_id: str, seconds: float, clients: int = 32) -> dict[str, Any]:
-    env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "off"}
+def http_throughput(uri: str, activity_id: str, seconds: float, token: str | None,
+                    clients: int = 32) -> dict[str, Any]:
+    env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "on" if token else "off"}
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     with registry_server(env) as (root, pid):
         base = f"{root}/graphql"
 
         async def load(payload: dict[str, Any]) -> tuple[int, int]:
             ok = errors = 0
             deadline = time.perf_counter() + seconds
-            async with httpx.AsyncClient(timeout=30) as c:
+            async with httpx.AsyncClient(timeout=30, headers=headers) as c:
                 async def worker() -> None:
                     nonlocal ok, errors
                     while time.perf_counter() < deadline:
@@ -144,27 +155,34 @@ async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
                 for n in sizes:
                     print(f"… {n} activities", file=sys.stderr, flush=True)
                     results.append(await measure_size(db, counter, n, repeat))
-                http = None
+                http = http_auth = None
                 if http_seconds > 0:
                     import base64
                     gid = base64.b64encode(f"ProcessingActivity:bench-{sizes[0]}/activity-00001".encode()).decode()
-                    http = await asyncio.to_thread(http_throughput, uri, gid, http_seconds)
+                    http = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, None)
+                    _, token = await create_token(db.repos, "benchmark", AccessRole.VIEWER)
+                    http_auth = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, token)
                 await db.client.drop_database(db.db.name)
         finally:
             if fdb:
                 fdb.stop()
-    lines = ["| activities | (a) API median / p95 | (b) PyMongo floor median / p95 | (a)/(b) | (c) queries "
-             "(+ getMore) | load time | peak RSS |", "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| activities | (a) API, cold cache: median / p95 | (b) PyMongo floor: median / p95 | (a)/(b) | "
+             "(c) queries (+ getMore) | (a) warm cache: median | load time | peak RSS |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        a, b = statistics.median(r["api"]), statistics.median(r["floor"])
-        lines.append(f"| {r['n']:,} | {a*1000:.0f} ms / {pct(r['api'], .95)*1000:.0f} ms | {b*1000:.1f} ms / "
-                     f"{pct(r['floor'], .95)*1000:.1f} ms | {a/b:.1f}× | {r['commands']} (+{r['get_mores']}) | "
-                     f"{r['load_s']:.1f} s | {r['rss_mb']:.0f} MB |")
-    if http:
-        lines += ["", f"(d) 32 concurrent HTTP clients for {http_seconds:.0f} s each: point query "
-                  f"{http['point_rps']:.0f} req/s, `{{ __typename }}` {http['typename_rps']:.0f} req/s "
-                  f"({http['point_rps'] / http['typename_rps']:.0%}); errors {http['errors']}; "
-                  f"(e) uvicorn peak RSS {http['server_rss_mb']:.0f} MB."]
+        a, b, w = statistics.median(r["api"]), statistics.median(r["floor"]), statistics.median(r["warm"])
+        lines.append(f"| {r['n']:,} | {a*1000:.0f} ms / {pct(r['api'], .95)*1000:.0f} ms | {b*1000:.0f} ms / "
+                     f"{pct(r['floor'], .95)*1000:.0f} ms | {a/b:.2f}× | {sum(r['commands'].values())} "
+                     f"(+{r['get_mores']}) | {w*1000:.0f} ms | {r['load_s']:.1f} s | {r['rss_mb']:.0f} MB |")
+    lines += ["", "(c) by command: " + "; ".join(
+        f"{r['n']:,}: " + ", ".join(f"{k} ×{v}" if v > 1 else k for k, v in sorted(r["commands"].items()))
+        for r in results)]
+    for label, h in (("access control off", http), ("access control on, a VIEWER token", http_auth)):
+        if h:
+            lines += ["", f"(d) {label}, 32 concurrent HTTP clients for {http_seconds:.0f} s each: point query "
+                      f"{h['point_rps']:.0f} req/s, `{{ __typename }}` {h['typename_rps']:.0f} req/s "
+                      f"({h['point_rps'] / h['typename_rps']:.0%}); errors {h['errors']}; "
+                      f"(e) uvicorn peak RSS {h['server_rss_mb']:.0f} MB."]
     return "\n".join(lines)
 
 

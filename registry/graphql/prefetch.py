@@ -88,9 +88,12 @@ class _Reads:
         return dict(zip(wanted, found, strict=True))
 
 
-async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActivity]) -> None:
-    """Read, in one batched read per collection and level, every related record the selection shows."""
+async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActivity], path: Sequence[str] = ()) -> None:
+    """Read, in one batched read per collection and level, every related record the selection shows. `path`
+    leads from the field being resolved to the activities' selection (e.g. `edges`, `node` in a connection)."""
     tree = selected(info)
+    for name in path:
+        tree = tree.get(name, {})
     if not activities or not tree:
         return
 

@@ -1,5 +1,6 @@
-"""An organisation's activities read their related records ahead (registry/graphql/prefetch.py); a single
-activity read by ID does not. Both paths must give the same answer, whatever the selection's shape."""
+"""Lists of activities, and an activity read by ID, read their related records ahead
+(registry/graphql/prefetch.py); an activity reached from a DPIA screening does not. Every path must give the same
+answer, whatever the selection's shape."""
 
 from __future__ import annotations
 
@@ -32,16 +33,25 @@ fragment Activity on ProcessingActivity {
 
 
 async def listed_and_alone(gql: GraphQLClient, slug: str) -> list[dict[str, Any]]:
-    """The organisation's activities as listed, after checking each against the same activity read alone."""
+    """The organisation's activities as listed, after checking each against the same activity read by ID, in a
+    page of a search, and reached without reading ahead."""
     listed: list[dict[str, Any]] = (await gql.data(
         ACTIVITY + "query($slug: String!) { organization(slug: $slug) { processingActivities { ...Activity } } }",
         {"slug": slug},
     ))["organization"]["processingActivities"]
     assert listed
+    paged = (await gql.data(
+        ACTIVITY + "query($slug: String!) { searchProcessingActivities(organization: $slug, first: 200) { "
+        "edges { node { ...Activity } } } }", {"slug": slug},
+    ))["searchProcessingActivities"]["edges"]
+    assert sorted(listed, key=lambda a: a["key"]) == [e["node"] for e in paged]
     for activity in listed:
         alone = (await gql.data(ACTIVITY + "query($id: ID!) { node(id: $id) { ...Activity } }",
                                 {"id": activity["id"]}))["node"]
         assert alone == activity
+        unread = (await gql.data(ACTIVITY + "query($id: ID!) { dpiaScreening(activity: $id) { activity { "
+                                 "...Activity } } }", {"id": activity["id"]}))["dpiaScreening"]["activity"]
+        assert unread == activity
     return listed
 
 

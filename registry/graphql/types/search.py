@@ -11,6 +11,7 @@ from strawberry.relay import PageInfo
 
 from registry.graphql.context import Info
 from registry.graphql.errors import user_error
+from registry.graphql.prefetch import prefetch_activities
 from registry.graphql.types.activity import ProcessingActivity
 from registry.graphql.types.records import Recipient
 from registry.services import search
@@ -92,6 +93,7 @@ async def activities_page(info: Info, query_args: dict[str, Any], first: int,
     except search.SearchError as e:
         raise user_error(str(e), "INVALID_SEARCH") from None
     page = await search.page(info.context.repos.processing_activities, query, _after("activity", after), first)
+    await prefetch_activities(info, page.items, ("edges", "node"))
     edges = _edges("activity", page.items, ProcessingActivity.from_domain, ProcessingActivityEdge)
     return ProcessingActivityConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query)
 
