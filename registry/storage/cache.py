@@ -56,7 +56,10 @@ class ReadCache:
         """Counts generation reads as they start: a later start knows a later generation."""
         self.running: asyncio.Future[tuple[str, int]] | None = None
         self.following: asyncio.Future[tuple[str, int]] | None = None
-        self.hits = self.misses = self.generation_reads = 0
+        self.reading: dict[tuple[str, str, str], asyncio.Future[dict[str, Any]]] = {}
+        """Reads under way, by (generation, collection, id)."""
+        self.reading_whole: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
+        self.hits = self.misses = self.reads = self.generation_reads = 0
 
     @property
     def enabled(self) -> bool:
@@ -126,14 +129,40 @@ class ReadCache:
         self.hits += len(found)
         if missing:
             self.misses += len(missing)
-            read = await repo.get_many(missing)
-            found.update(read)
-            if self.held == generation:
-                if len(self.records) + len(missing) > self.max_items:
-                    self._evict(len(missing))
-                for i in missing:
-                    self.records[(repo.name, i)] = read.get(i)  # None: known not to exist in this generation
+            # Share reads under way: after a change every request misses the same records at once, and on
+            # FerretDB each read scans its collection, so a burst of 32 requests would cost 32 scans.
+            reads: dict[asyncio.Future[dict[str, Any]], list[str]] = {}
+            unread = []
+            for i in missing:
+                under_way = self.reading.get((generation, repo.name, i))
+                if under_way is None:
+                    unread.append(i)
+                else:
+                    reads.setdefault(under_way, []).append(i)
+            if unread:
+                read: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(
+                    self._read_records(repo, unread, generation))
+                for i in unread:
+                    self.reading[(generation, repo.name, i)] = read
+                reads[read] = unread
+            for read, wanted in reads.items():
+                records = await asyncio.shield(read)  # a caller that goes away does not cancel others' read
+                found.update((i, records[i]) for i in wanted if records.get(i) is not None)
         return found
+
+    async def _read_records(self, repo: Repository[Any], ids: list[str], generation: str) -> dict[str, Any]:
+        self.reads += 1
+        try:
+            read = await repo.get_many(ids)
+        finally:
+            for i in ids:
+                self.reading.pop((generation, repo.name, i), None)
+        if self.held == generation:
+            if len(self.records) + len(ids) > self.max_items:
+                self._evict(len(ids))
+            for i in ids:
+                self.records[(repo.name, i)] = read.get(i)  # None: known not to exist in this generation
+        return read
 
     async def whole(self, repo: Repository[Any], generation: str | None = None) -> dict[str, Any]:
         """Every record of a small collection (countries, legal bases, transfer mechanisms), by id."""
@@ -144,7 +173,17 @@ class ReadCache:
         cached = self.collections.get(repo.name)
         if cached is not None:
             return cached
-        everything = {o.id: o for o in await repo.find()}
+        read = self.reading_whole.get((generation, repo.name))
+        if read is None:
+            read = self.reading_whole[(generation, repo.name)] = asyncio.ensure_future(
+                self._read_whole(repo, generation))
+        return await asyncio.shield(read)
+
+    async def _read_whole(self, repo: Repository[Any], generation: str) -> dict[str, Any]:
+        try:
+            everything = {o.id: o for o in await repo.find()}
+        finally:
+            self.reading_whole.pop((generation, repo.name), None)
         if self.held == generation:
             self.collections[repo.name] = everything
         return everything

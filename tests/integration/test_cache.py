@@ -71,6 +71,20 @@ async def test_concurrent_requests_share_generation_reads(two_processes: tuple[D
     assert other.cache.generation_reads - before <= 2
 
 
+async def test_requests_missing_the_same_records_share_one_read(
+    two_processes: tuple[Database, Repositories],
+) -> None:
+    # On FerretDB every read scans its collection: a burst after a change must not scan once per request.
+    db, other = two_processes
+    await db.repos.cache.changed()
+    reads = other.cache.reads
+    found = await asyncio.gather(*(other.cache.get_many(other.purposes, [PURPOSE]) for _ in range(32)),
+                                 *(other.cache.whole(other.countries) for _ in range(32)))
+    assert all(PURPOSE in f for f in found[:32]) and all("US" in f for f in found[32:])
+    assert other.cache.reads == reads + 1
+    assert not other.cache.reading and not other.cache.reading_whole
+
+
 async def test_an_older_generation_never_replaces_a_newer_one(two_processes: tuple[Database, Repositories]) -> None:
     _, other = two_processes
     cache = other.cache
