@@ -29,6 +29,10 @@ STORAGE_FIELDS = ("_id", "_pending")
 WRITER_FIELDS = ("version", "archived", "_pending")
 
 
+FIRST_BATCH = 101
+"""Documents in a query's first reply when no batch size is given (MongoDB's default, which FerretDB follows)."""
+
+
 @dataclass(frozen=True)
 class WriteCounts:
     """What an idempotent write did."""
@@ -65,9 +69,14 @@ class Repository(Generic[T]):
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        # Ids are unique, so the limit changes no answer; FerretDB v1 (SQLite) scans the collection for any filter
+        # Ids are unique, so a limit changes no answer. FerretDB v1 (SQLite) scans the collection for any filter
         # and stops at the limit, so a read of a few records scans half the collection on average, not all of it.
-        docs = await self.collection.find(_id_filter(wanted)).limit(len(wanted)).to_list(None)
+        # Only for reads that fit the first batch: FerretDB leaves a limited cursor open past it, which costs a
+        # killCursors command.
+        cursor = self.collection.find(_id_filter(wanted))
+        if len(wanted) <= FIRST_BATCH:
+            cursor = cursor.limit(len(wanted))
+        docs = await cursor.to_list(None)
         return {d["_id"]: self.from_doc(d) for d in docs}
 
     async def get(self, id_: str) -> T | None:
