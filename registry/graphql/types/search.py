@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.relay import PageInfo
@@ -15,42 +15,41 @@ from registry.graphql.prefetch import prefetch_activities
 from registry.graphql.types.activity import ProcessingActivity
 from registry.graphql.types.records import Recipient
 from registry.services import search
+from registry.storage.repositories import Repository
 
 DEFAULT_PAGE = 50
 
 
-@strawberry.type(description="A processing activity with its cursor.")
-class ProcessingActivityEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this activity.")
-    node: ProcessingActivity = strawberry.field(description="The processing activity.")
+N = TypeVar("N")
+
+
+@strawberry.type(description="A record of a page, with its cursor.")
+class Edge(Generic[N]):
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this record.")
+    node: N = strawberry.field(description="The record.")
+
+
+@strawberry.type(description="A page of records in the order of their IDs (Relay connection).")
+class Connection(Generic[N]):
+    edges: list[Edge[N]] = strawberry.field(description="The records of this page.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
+    query: strawberry.Private[dict[str, Any]]
+    repo: strawberry.Private[Repository[Any]]
+
+    @strawberry.field(description="How many records match in all pages (one more read of the register).")
+    async def total_count(self) -> int:
+        return await self.repo.count(self.query)
 
 
 @strawberry.type(description="A page of processing activities in the order of their IDs (Relay connection).")
-class ProcessingActivityConnection:
-    edges: list[ProcessingActivityEdge] = strawberry.field(description="The activities of this page.")
-    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
-    query: strawberry.Private[dict[str, Any]]
-
-    @strawberry.field(description="How many activities match in all pages (one more read of the register).")
-    async def total_count(self, info: Info) -> int:
-        return await info.context.repos.processing_activities.count(self.query)
+class ProcessingActivityConnection(Connection[ProcessingActivity]):
+    pass
 
 
-@strawberry.type(description="A subprocessor or service provider with its cursor.")
-class SubprocessorEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this subprocessor.")
-    node: Recipient = strawberry.field(description="The subprocessor or service provider.")
-
-
-@strawberry.type(description="A page of subprocessors in the order of their IDs (Relay connection).")
-class SubprocessorConnection:
-    edges: list[SubprocessorEdge] = strawberry.field(description="The subprocessors of this page.")
-    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
-    query: strawberry.Private[dict[str, Any]]
-
-    @strawberry.field(description="How many subprocessors match in all pages (one more read of the register).")
-    async def total_count(self, info: Info) -> int:
-        return await info.context.repos.recipients.count(self.query)
+@strawberry.type(description="A page of subprocessors and service providers in the order of their IDs (Relay "
+                 "connection).")
+class SubprocessorConnection(Connection[Recipient]):
+    pass
 
 
 def check_page_size(info: Info, first: int) -> None:
@@ -76,8 +75,8 @@ def _after(kind: str, cursor: str | None) -> str | None:
     return id_
 
 
-def _edges(kind: str, items: Sequence[Any], node: Callable[[Any], Any], edge: Any) -> list[Any]:
-    return [edge(cursor=_cursor(kind, o.id), node=node(o)) for o in items]
+def _edges(kind: str, items: Sequence[Any], node: Callable[[Any], N]) -> list[Edge[N]]:
+    return [Edge(cursor=_cursor(kind, o.id), node=node(o)) for o in items]
 
 
 def _page_info(edges: Sequence[Any], has_next: bool) -> PageInfo:
@@ -94,8 +93,9 @@ async def activities_page(info: Info, query_args: dict[str, Any], first: int,
         raise user_error(str(e), "INVALID_SEARCH") from None
     page = await search.page(info.context.repos.processing_activities, query, _after("activity", after), first)
     await prefetch_activities(info, page.items, ("edges", "node"))
-    edges = _edges("activity", page.items, ProcessingActivity.from_domain, ProcessingActivityEdge)
-    return ProcessingActivityConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query)
+    edges = _edges("activity", page.items, ProcessingActivity.from_domain)
+    return ProcessingActivityConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query,
+                                        repo=info.context.repos.processing_activities)
 
 
 async def subprocessors_page(info: Info, query_args: dict[str, Any], first: int,
@@ -106,5 +106,6 @@ async def subprocessors_page(info: Info, query_args: dict[str, Any], first: int,
     except search.SearchError as e:
         raise user_error(str(e), "INVALID_SEARCH") from None
     page = await search.page(info.context.repos.recipients, query, _after("subprocessor", after), first)
-    edges = _edges("subprocessor", page.items, Recipient.from_domain, SubprocessorEdge)
-    return SubprocessorConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query)
+    edges = _edges("subprocessor", page.items, Recipient.from_domain)
+    return SubprocessorConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query,
+                                  repo=info.context.repos.recipients)
