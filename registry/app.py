@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -29,6 +30,25 @@ from registry.web.notices import notices_endpoint
 from registry.web.records import records_endpoint
 
 log = logging.getLogger("registry")
+
+RECOVERY_EVERY = 60.0
+"""Seconds between recovery passes while the registry runs."""
+
+
+async def _keep_recovering(db: Database) -> None:
+    """Finish or abort, while this process runs, changes that another process stopped in the middle of. The
+    audit log shows committed changes only; this pass commits an interrupted change whose record was written
+    within about two minutes (the writer's grace period and this pass's period), without every audit-log read
+    scanning the history for it."""
+    while True:
+        await asyncio.sleep(RECOVERY_EVERY)
+        try:
+            done = await Writer(db.repos).recover()
+        except PyMongoError as e:
+            log.warning("Recovery pass skipped, the database is unavailable: %s", e)
+        else:
+            if done:
+                log.warning("Finished %d change(s) interrupted by a stopped process.", done)
 
 FIRST_TOKEN = """
 ==========================================================================================
@@ -68,7 +88,9 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
                 _, text = await create_token(db.repos, "first admin", AccessRole.ADMIN)
                 print(FIRST_TOKEN.format(token=text, host=settings.host, port=settings.port), flush=True)
             state["db"] = db
+            recovery = asyncio.create_task(_keep_recovering(db))
             yield
+            recovery.cancel()
             state.pop("db", None)
 
     graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),

@@ -40,7 +40,6 @@ from registry.services.frameworks import cross_framework
 from registry.services.lawful_basis_map import lawful_basis_map
 from registry.services.records import records_of_processing
 from registry.services.registers import read_inventory, read_reference
-from registry.storage.writer import Writer
 
 NODE_TYPES: dict[str, type[RecordNode]] = {
     t.__name__: t
@@ -225,7 +224,6 @@ class Query:
         most = info.context.limits.page_size
         if not 1 <= first <= most:
             raise user_error(f"`first` must be between 1 and {most}; got {first}.", "INVALID_PAGE_SIZE")
-        await Writer(info.context.repos).recover()  # finish changes an earlier crash left half-recorded
         if entity is not None:
             node_type = NODE_TYPES.get(entity.type_name)
             if node_type is None:

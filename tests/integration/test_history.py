@@ -149,3 +149,39 @@ async def test_a_crash_in_a_bulk_load_is_finished_from_the_journal(db: Database)
         entry = await db.repos.history.get(f"purposes:januscaler/bulk-{i}:v1")
         assert entry is not None and entry.committed and entry.actor == "import:bulk.yaml"
     assert await db.repos.journal.count() == 0
+
+
+async def test_a_running_registry_finishes_an_interrupted_change_by_itself(
+    db: Database, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import registry.app
+
+    repo = db.repos.data_subjects
+    subject = (await repo.find({"organization": "januscaler"}))[0]
+
+    class Crash(Exception):
+        pass
+
+    async def die(*args: object) -> None:
+        raise Crash
+
+    dying = Writer(db.repos)
+    dying._commit = die  # type: ignore[method-assign]
+    with pytest.raises(Crash):
+        await dying.update(repo, dataclasses.replace(subject, name="Changed"), subject.version, "bob")
+    entry_id = f"data_subjects:{subject.id}:v{subject.version + 1}"
+    # Make the interrupted entry older than the writer's grace period, as two minutes later.
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+    await db.repos.history.collection.update_one({"_id": entry_id}, {"$set": {"at": old}})
+
+    monkeypatch.setattr(registry.app, "RECOVERY_EVERY", 0.05)
+    task = asyncio.create_task(registry.app._keep_recovering(db))
+    try:
+        for _ in range(100):
+            entry = await db.repos.history.get(entry_id)
+            if entry is not None and entry.committed:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+    assert entry is not None and entry.committed and entry.actor == "bob"
