@@ -84,28 +84,35 @@ def _page_info(edges: Sequence[Any], has_next: bool) -> PageInfo:
                     start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
 
 
-async def activities_page(info: Info, query_args: dict[str, Any], first: int,
-                          after: str | None) -> ProcessingActivityConnection:
+async def _read_page(info: Info, kind: str, repo: Repository[Any], make_query: Callable[..., dict[str, Any]],
+                     query_args: dict[str, Any], first: int, after: str | None) -> search.Page[Any]:
     check_page_size(info, first)
     try:
-        query = search.activity_query(**query_args)
+        query = make_query(**query_args)
     except search.SearchError as e:
         raise user_error(str(e), "INVALID_SEARCH") from None
-    page = await search.page(info.context.repos.processing_activities, query, _after("activity", after), first)
+    return await search.page(repo, query, _after(kind, after), first)
+
+
+def _connection(cls: Any, kind: str, page: search.Page[Any], node: Callable[[Any], Any], repo: Repository[Any]) -> Any:
+    edges = _edges(kind, page.items, node)
+    return cls(edges=edges, page_info=_page_info(edges, page.has_next), query=page.query, repo=repo)
+
+
+async def activities_page(info: Info, query_args: dict[str, Any], first: int,
+                          after: str | None) -> ProcessingActivityConnection:
+    repo = info.context.repos.processing_activities
+    page = await _read_page(info, "activity", repo, search.activity_query, query_args, first, after)
     await prefetch_activities(info, page.items, ("edges", "node"))
-    edges = _edges("activity", page.items, ProcessingActivity.from_domain)
-    return ProcessingActivityConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query,
-                                        repo=info.context.repos.processing_activities)
+    connection: ProcessingActivityConnection = _connection(ProcessingActivityConnection, "activity", page,
+                                                           ProcessingActivity.from_domain, repo)
+    return connection
 
 
 async def subprocessors_page(info: Info, query_args: dict[str, Any], first: int,
                              after: str | None) -> SubprocessorConnection:
-    check_page_size(info, first)
-    try:
-        query = search.subprocessor_query(**query_args)
-    except search.SearchError as e:
-        raise user_error(str(e), "INVALID_SEARCH") from None
-    page = await search.page(info.context.repos.recipients, query, _after("subprocessor", after), first)
-    edges = _edges("subprocessor", page.items, Recipient.from_domain)
-    return SubprocessorConnection(edges=edges, page_info=_page_info(edges, page.has_next), query=query,
-                                  repo=info.context.repos.recipients)
+    repo = info.context.repos.recipients
+    page = await _read_page(info, "subprocessor", repo, search.subprocessor_query, query_args, first, after)
+    connection: SubprocessorConnection = _connection(SubprocessorConnection, "subprocessor", page,
+                                                     Recipient.from_domain, repo)
+    return connection
