@@ -30,9 +30,10 @@ import httpx
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
 from bench.server import registry_server
 from registry.app import create_app
+from registry.cli import progress_bar
 from registry.config import PROJECT_ROOT, Settings
 from registry.domain.enums import AccessRole
-from registry.services.seeding import SeedReport, seed, store_inventory
+from registry.services.seeding import SeedReport, inventory_size, seed, store_inventory
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
@@ -79,7 +80,8 @@ async def direct_fetch(db: Database, slug: str) -> int:
 async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: int) -> dict[str, Any]:
     slug = f"bench-{n}"
     t0 = time.perf_counter()
-    await store_inventory(db.repos, synthetic_inventory(slug, Size(activities=n)), SeedReport())
+    inventory = synthetic_inventory(slug, Size(activities=n))
+    await store_inventory(db.repos, inventory, SeedReport(), progress=progress_bar(inventory_size(inventory)))
     load_s = time.perf_counter() - t0
     app = create_app(Settings(auth_required=False), db)
     api, warm, floor = [], [], []

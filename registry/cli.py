@@ -118,8 +118,8 @@ def _records(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def _progress(total: int) -> Any:
-    """A plain progress bar on standard error, for long imports."""
+def progress_bar(total: int) -> Any:
+    """A plain progress bar on standard error, for long imports and benchmark loads."""
     done = 0
 
     def step(n: int) -> None:
@@ -181,7 +181,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 print("Nothing applied. Run again with --yes to apply this plan.")
                 return 0
-            await apply(db.repos, p, f"import:{path.name}", _progress(p.size))
+            await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
             print("Applied.")
             return 0
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.domain.errors import InvalidInventory
-from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.inventory import EDITABLE_RECORDS, Inventory, ReferenceData
 from registry.domain.validation import validate_inventory, validate_reference
 from registry.services.inventory_files import inventory_files, load_inventory_file, load_reference
 from registry.services.notices import subprocessor_changes
@@ -62,26 +63,26 @@ def _now_ms() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport, actor: str = "seed") -> None:
+async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport, actor: str = "seed",
+                          progress: Callable[[int], None] | None = None) -> None:
     """Write an inventory, referenced records first, so no stored reference ever points at nothing.
 
-    Changes to the organisation's subprocessors are recorded as notices first, so a feed never misses one."""
+    Changes to the organisation's subprocessors are recorded as notices first, so a feed never misses one.
+    `progress` is told how many records each written batch held (`inventory_size` in all)."""
     known = await repos.organizations.get(inv.organization.slug)
     before = (await repos.recipients.by_organizations([inv.organization.slug]))[inv.organization.slug]
     notices = subprocessor_changes(inv.organization, before if known else None, inv.recipients,
                                    _now_ms())
     report.add("subprocessor_changes", await repos.subprocessor_changes.upsert_many(notices))
     writer = Writer(repos)
-    report.add("organizations", await writer.store_many(repos.organizations, [inv.organization], actor))
-    report.add("data_categories", await writer.store_many(repos.data_categories, inv.data_categories, actor))
-    report.add("data_subjects", await writer.store_many(repos.data_subjects, inv.data_subjects, actor))
-    report.add("purposes", await writer.store_many(repos.purposes, inv.purposes, actor))
-    report.add("recipients", await writer.store_many(repos.recipients, inv.recipients, actor))
-    report.add("transfers", await writer.store_many(repos.transfers, inv.transfers, actor))
-    report.add("retention_rules", await writer.store_many(repos.retention_rules, inv.retention_rules, actor))
-    report.add("security_measures", await writer.store_many(repos.security_measures, inv.security_measures, actor))
-    activities = await writer.store_many(repos.processing_activities, inv.processing_activities, actor)
-    report.add("processing_activities", activities)
+    for name in EDITABLE_RECORDS:
+        records = [inv.organization] if name == "organizations" else getattr(inv, name)
+        report.add(name, await writer.store_many(getattr(repos, name), records, actor, progress=progress))
+
+
+def inventory_size(inv: Inventory) -> int:
+    """How many records `store_inventory` writes for an inventory."""
+    return 1 + sum(len(getattr(inv, name)) for name in EDITABLE_RECORDS if name != "organizations")
 
 
 async def seed(repos: Repositories, seed_dir: Path) -> SeedReport:

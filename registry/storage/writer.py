@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -126,8 +126,10 @@ class Writer:
         await self.repos.cache.changed()
         return replace(obj, version=version)  # type: ignore[type-var]
 
-    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500) -> WriteCounts:
-        """Create new records and update changed ones, in bulk, history first; unchanged ones are left alone."""
+    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500,
+                         progress: Callable[[int], None] | None = None) -> WriteCounts:
+        """Create new records and update changed ones, in bulk, history first; unchanged ones are left alone.
+        `progress` is told how many records each finished batch held."""
         total = WriteCounts()
         for start in range(0, len(objs), batch):
             docs = [repo.to_doc(o) for o in objs[start : start + batch]]
@@ -146,6 +148,8 @@ class Writer:
                     replaces.append(ReplaceOne({"_id": d["_id"], "version": old.get("version", 0)}, d))
             if not entries:
                 total = total + WriteCounts(0, 0, len(docs))
+                if progress:
+                    progress(len(docs))
                 continue
             # Bulk writes keep their history through a journal, not per-entry updates (FerretDB v1 takes tens of
             # milliseconds per updated document): the batch's entries are journalled in one document, the
@@ -160,6 +164,8 @@ class Writer:
             await self._insert_committed(entries)
             await self.repos.journal.collection.delete_one({"_id": journal_id})
             total = total + WriteCounts(len(inserts), len(replaces), len(docs) - len(inserts) - len(replaces))
+            if progress:
+                progress(len(docs))
         if total.created or total.updated:
             await self.repos.cache.changed()
         return total

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from registry.config import PROJECT_ROOT
+from registry.config import PROJECT_ROOT, Settings
 from registry.services.seeding import read_seed, seed
-from registry.storage.database import Database, database_name
+from registry.storage.database import Database, database_name, open_database
 from registry.storage.embedded import EmbeddedDatabaseError, EmbeddedFerretDB
 
 
@@ -92,3 +92,19 @@ def test_indexes_can_be_created_again_on_a_server_with_data(tmp_path: Path) -> N
                     await db.repos.history.collection.insert_one({"at": 1})
 
     asyncio.run(start_twice())
+
+
+async def test_loading_an_inventory_reports_progress_to_the_last_record(settings: Settings) -> None:
+    from bench.generate import Size, synthetic_inventory
+    from registry.services.seeding import SeedReport, inventory_size, store_inventory
+
+    inv = synthetic_inventory("progress-test", Size(activities=30, categories=10, subprocessors=5, purposes=4,
+                                                     transfers_pool=5, retention_pool=5))
+    steps: list[int] = []
+    assert settings.mongodb_uri
+    async with open_database(Settings(mongodb_uri=settings.mongodb_uri + "progress")) as db:
+        try:
+            await store_inventory(db.repos, inv, SeedReport(), progress=steps.append)
+        finally:
+            await db.client.drop_database(db.db.name)
+    assert sum(steps) == inventory_size(inv) == 70
