@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from bench.commands import CommandCounter
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
 from bench.server import registry_server
 from registry.app import create_app
@@ -37,7 +38,6 @@ from registry.services.seeding import SeedReport, inventory_size, seed, store_in
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
-from tests.api.conftest import CommandCounter
 
 POINT_QUERY = """query($id: ID!) { node(id: $id) { ... on ProcessingActivity {
   name purposes { name lawfulBases { article title } }

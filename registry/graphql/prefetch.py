@@ -100,46 +100,46 @@ async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActiv
     def scoped(a: m.ProcessingActivity, keys: Iterable[str]) -> list[str]:
         return [m.scoped_id(a.organization, k) for k in keys]
 
-    first = _Reads()
+    level1 = _Reads()
     for a in activities:
         if "organization" in tree:
-            first.add("organizations", [a.organization])
+            level1.add("organizations", [a.organization])
         if "dataCategories" in tree:
-            first.add("data_categories", a.data_categories)
+            level1.add("data_categories", a.data_categories)
         if "dataSubjects" in tree:
-            first.add("data_subjects", scoped(a, a.data_subjects))
+            level1.add("data_subjects", scoped(a, a.data_subjects))
         if "recipients" in tree or "subprocessors" in tree:
-            first.add("recipients", scoped(a, a.recipients))
+            level1.add("recipients", scoped(a, a.recipients))
         if "transfers" in tree:
-            first.add("transfers", scoped(a, a.transfers))
+            level1.add("transfers", scoped(a, a.transfers))
         if "retentionRules" in tree:
-            first.add("retention_rules", scoped(a, a.retention_rules))
+            level1.add("retention_rules", scoped(a, a.retention_rules))
         if "securityMeasures" in tree:
-            first.add("security_measures", scoped(a, a.security_measures))
+            level1.add("security_measures", scoped(a, a.security_measures))
         if "lawfulBases" in tree:
-            first.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
+            level1.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
         purposes = tree.get("purposes", {})
         if "purpose" in purposes or "name" in purposes:
-            first.add("purposes", scoped(a, (p.purpose for p in a.purposes)))
+            level1.add("purposes", scoped(a, (p.purpose for p in a.purposes)))
         if purposes.keys() & {"lawfulBases", "specialCategoryConditions", "lawfulBasisStatements"}:
-            first.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
-            first.add("legal_bases", (b.basis for p in a.purposes for b in p.special_category_conditions))
-    read = await first.run(info.context.loaders)
+            level1.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
+            level1.add("legal_bases", (b.basis for p in a.purposes for b in p.special_category_conditions))
+    read = await level1.run(info.context.loaders)
 
-    second = _Reads()
+    level2 = _Reads()
     recipients = tree.get("recipients", {}) | tree.get("subprocessors", {})
     if "countries" in recipients:
-        second.add("countries", (c for r in read.get("recipients", []) for c in r.countries))
+        level2.add("countries", (c for r in read.get("recipients", []) for c in r.countries))
     transfers = tree.get("transfers", {})
     for t in read.get("transfers", []):
         if "origin" in transfers:
-            second.add("countries", [t.origin])
+            level2.add("countries", [t.origin])
         if "destination" in transfers:
-            second.add("countries", [t.destination])
+            level2.add("countries", [t.destination])
         if "mechanism" in transfers:
-            second.add("transfer_mechanisms", [t.mechanism])
+            level2.add("transfer_mechanisms", [t.mechanism])
         if "recipient" in transfers:
-            second.add("recipients", [m.scoped_id(t.organization, t.recipient) if t.recipient else None])
+            level2.add("recipients", [m.scoped_id(t.organization, t.recipient) if t.recipient else None])
     if "dataCategories" in tree.get("retentionRules", {}):
-        second.add("data_categories", (c for r in read.get("retention_rules", []) for c in r.data_categories))
-    await second.run(info.context.loaders)
+        level2.add("data_categories", (c for r in read.get("retention_rules", []) for c in r.data_categories))
+    await level2.run(info.context.loaders)

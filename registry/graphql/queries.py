@@ -15,7 +15,6 @@ from registry.graphql.context import Info
 from registry.graphql.errors import check_id, not_found, user_error
 from registry.graphql.mutations import ApiTokenInfo
 from registry.graphql.permissions import IsAdmin
-from registry.graphql.prefetch import prefetch_activities
 from registry.graphql.types import audit, search
 from registry.graphql.types.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
 from registry.graphql.types.base import Framework, RecordNode, Role, Severity, wrap
@@ -86,8 +85,7 @@ class Query:
         obj = await info.context.loaders.one(cls.collection, check_id(id.node_id))
         if obj is None:
             raise not_found(f"{cls.__name__} with id", id.node_id, "Use an `id` returned by another query.")
-        if cls is ProcessingActivity:
-            await prefetch_activities(info, [obj])
+        await cls.read_ahead(info, [obj])
         return cls.from_domain(obj)
 
     @strawberry.field(description="The data-category taxonomy: the shared categories, plus an organisation's own "

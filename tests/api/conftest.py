@@ -3,39 +3,15 @@ counted."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
-from pymongo import monitoring
 
+from bench.commands import CommandCounter
 from bench.generate import Size, synthetic_inventory
 from registry.config import Settings
 from registry.services.seeding import SeedReport, store_inventory
 from registry.storage.database import Database, open_database
-
-IGNORED = {"hello", "isMaster", "ismaster", "ping", "endSessions", "saslStart", "saslContinue", "buildInfo"}
-
-
-class CommandCounter(monitoring.CommandListener):
-    """Counts the commands the application sends, by name."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.get_mores = 0
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        # getMore continues a query's own cursor over a large result: part of the same read, counted apart.
-        if event.command_name == "getMore":
-            self.get_mores += 1
-        elif event.command_name not in IGNORED:
-            self.counts[f"{event.command_name} {event.command.get(event.command_name)}"] += 1
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

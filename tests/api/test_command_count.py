@@ -6,11 +6,11 @@ from collections import Counter
 
 import httpx
 
+from bench.commands import CommandCounter
 from bench.generate import FULL_RECORD_QUERY
 from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
-from tests.api.conftest import CommandCounter
 from tests.api.test_prefetch import listed_and_alone
 from tests.conftest import GraphQLClient
 

@@ -9,10 +9,10 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from bench.commands import CommandCounter
 from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
-from tests.api.conftest import CommandCounter
 from tests.conftest import GraphQLClient
 
 PAGED = """query($slug: String!, $first: Int!, $after: String) { organization(slug: $slug) {

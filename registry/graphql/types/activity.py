@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -9,7 +10,7 @@ from strawberry import relay
 
 from registry.domain import models as m
 from registry.graphql.context import Info
-from registry.graphql.prefetch import every, first, now_or_later
+from registry.graphql.prefetch import every, first, now_or_later, prefetch_activities
 from registry.graphql.types.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
 from registry.graphql.types.history import Versioned
 from registry.graphql.types.records import (
@@ -109,6 +110,10 @@ class ProcessingActivity(RecordNode, Versioned):
             source=DocumentSource.from_domain(a.source),
             domain=a,
         )
+
+    @classmethod
+    async def read_ahead(cls, info: Info, objs: Sequence[m.ProcessingActivity]) -> None:
+        await prefetch_activities(info, objs)
 
     def _ids(self, keys: list[str]) -> list[str]:
         return [m.scoped_id(self.domain.organization, k) for k in keys]

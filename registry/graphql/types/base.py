@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Self
 
 import strawberry
@@ -76,10 +76,16 @@ class RecordNode(relay.Node):
         raise NotImplementedError
 
     @classmethod
+    async def read_ahead(cls, info: Info, objs: Sequence[Any]) -> None:
+        """Read, before these records are resolved, the related records the query selects (nothing by default;
+        see registry/graphql/prefetch.py)."""
+
+    @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         objs = await info.context.loaders.by_id[cls.collection].load_many(list(node_ids))
+        await cls.read_ahead(info, [o for o in objs if o is not None])
         return [cls.from_domain(o) if o is not None else None for o in objs]
 
 
