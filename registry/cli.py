@@ -181,7 +181,13 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 print("Nothing applied. Run again with --yes to apply this plan.")
                 return 0
-            await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
+            conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
+            if conflicts:
+                print(f"Applied, except {len(conflicts)} record(s) someone changed while the import ran; they keep "
+                      "that change. Export again to see them, then re-import if the file's version should win:")
+                for i in conflicts:
+                    print(f"  conflict  {i}")
+                return 3
             print("Applied.")
             return 0
 

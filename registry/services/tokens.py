@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from registry.domain.enums import AccessRole
@@ -31,17 +32,19 @@ async def create_token(repos: Repositories, name: str, role: AccessRole) -> tupl
         raise ValueError("a token needs a name of 1 to 100 characters saying who or what uses it")
     key, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     token = ApiToken(key, name.strip(), role, _hash(secret), dt.datetime.now(dt.UTC).replace(microsecond=0))
-    await repos.tokens.collection.insert_one(repos.tokens.to_doc(token))
-    await repos.cache.changed()
+    await repos.tokens.insert(repos.tokens.to_doc(token))
     return token, f"rgy_{key}_{secret}"
 
 
-async def verify(repos: Repositories, presented: str) -> ApiToken | None:
-    """The live token a presented text belongs to, or None."""
+async def verify(repos: Repositories, presented: str,
+                 generation: Callable[[], Awaitable[str | None]] | None = None) -> ApiToken | None:
+    """The live token a presented text belongs to, or None. `generation` is the request's read of the register's
+    generation, when it has one to share."""
     m = TOKEN.match(presented.strip())
     if not m:
         return None
-    token = (await repos.cache.get_many(repos.tokens, [m.group(1)])).get(m.group(1))
+    seen = await generation() if generation else None
+    token = (await repos.cache.get_many(repos.tokens, [m.group(1)], seen)).get(m.group(1))
     if token is None or token.revoked_at is not None:
         return None
     return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None
@@ -53,8 +56,8 @@ async def revoke(repos: Repositories, key: str) -> ApiToken | None:
         return None
     if token.revoked_at is None:
         token = replace(token, revoked_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
-        await repos.tokens.collection.replace_one({"_id": key}, repos.tokens.to_doc(token))
-        await repos.cache.changed()  # every API process stops accepting it at its next request
+        # The write tells the read cache: every API process stops accepting it at its next request.
+        await repos.tokens.replace(repos.tokens.to_doc(token))
     return token
 
 

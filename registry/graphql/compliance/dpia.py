@@ -6,7 +6,7 @@ from typing import Self
 
 import strawberry
 
-from registry.graphql.types.activity import ProcessingActivity
+from registry.graphql.inventory.activity import ProcessingActivity
 from registry.services import dpia
 
 DpiaVerdict = strawberry.enum(dpia.Verdict, description="Whether a DPIA is required (an Art 35(3) case applies), "
