@@ -15,7 +15,7 @@ from registry.config import Settings
 from registry.domain.enums import AccessRole
 from registry.domain.kinds import EDITABLE
 from registry.services.tokens import create_token
-from tests.conftest import GraphQLClient, bearer, own_database
+from tests.support import GraphQLClient, bearer, own_database
 
 
 class Editing:

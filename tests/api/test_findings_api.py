@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 Q = """query($org: String!, $sev: Severity) { findings(organization: $org, severity: $sev) {
   ruleId severity article message suggestedFix subjectType subjectId subjectName source { section quote } } }"""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -12,12 +9,7 @@ import yaml
 from registry.config import Settings
 from registry.services.inventory_sync import apply, export_mapping, plan
 from registry.services.registers import read_inventory
-from tests.conftest import own_database
-
-
-def cli(uri: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "registry", *args], env={**os.environ, "MONGODB_URI": uri},
-                          capture_output=True, text=True, timeout=120)
+from tests.support import cli, own_database
 
 
 async def test_export_then_import_is_a_no_op_through_the_cli(settings: Settings, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from registry.config import PROJECT_ROOT
 from registry.graphql.schema import schema
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 
 def test_schema_graphql_matches_the_code() -> None:

@@ -18,7 +18,7 @@ from registry.services.tokens import create_token
 from registry.storage.database import open_database
 from registry.storage.embedded import EmbeddedFerretDB
 from registry.storage.writer import Writer
-from tests.conftest import bearer
+from tests.support import bearer
 
 CREATE = ("mutation($i: CreatePurposeInput!) { createPurpose(input: $i) { purpose { key } "
           "userErrors { code } } }")
