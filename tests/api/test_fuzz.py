@@ -21,6 +21,9 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "40"))
 SEEN: Counter[str] = Counter()
 TOKEN: dict[str, str] = {}
 
+pytestmark = pytest.mark.subprocess
+
+
 
 @pytest.fixture(scope="module")
 def fuzz_server(server_uri: str) -> Iterator[str]:

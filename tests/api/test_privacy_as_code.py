@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from registry.config import Settings
@@ -12,6 +13,7 @@ from registry.services.registers import read_inventory
 from tests.support import cli, own_database
 
 
+@pytest.mark.subprocess
 async def test_export_then_import_is_a_no_op_through_the_cli(settings: Settings, tmp_path: Path) -> None:
     assert settings.mongodb_uri
     async with own_database(settings, "sync") as db:
@@ -53,6 +55,7 @@ async def test_an_edited_file_is_planned_then_applied_with_history(settings: Set
         assert again.empty  # applying is idempotent
 
 
+@pytest.mark.subprocess
 async def test_an_invalid_file_is_refused_with_every_problem(settings: Settings, tmp_path: Path) -> None:
     async with own_database(settings, "sync3") as db:
         data = export_mapping(await read_inventory(db.repos, "janusipm"))

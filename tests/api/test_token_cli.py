@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from registry.app import create_app
 from registry.config import Settings
 from tests.support import bearer, cli, own_database
+
+pytestmark = pytest.mark.subprocess
+
 
 
 async def test_token_lifecycle_from_the_command_line(settings: Settings) -> None:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
@@ -23,6 +24,9 @@ from tests.support import bearer
 CREATE = ("mutation($i: CreatePurposeInput!) { createPurpose(input: $i) { purpose { key } "
           "userErrors { code } } }")
 TIMEOUT_MS = 1500
+
+pytestmark = pytest.mark.faults
+
 
 
 async def test_database_outage_and_recovery(tmp_path: Path) -> None:
