@@ -1,4 +1,5 @@
-"""The command line: `registry serve | seed | export-schema` (also `python -m registry`)."""
+"""The command line (also `python -m registry`): `serve`, `seed`, `check`, `records`, `export`, `import`,
+`token create | list | revoke` and `export-schema`. Each command is a thin wrapper over a service."""
 
 from __future__ import annotations
 

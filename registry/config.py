@@ -47,10 +47,10 @@ class Settings:
     graphiql: bool = True
     """REGISTRY_GRAPHIQL=off serves no GraphiQL page (production)."""
     cors_origins: tuple[str, ...] = ()
+    """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
     read_cache_items: int = 50_000
     """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
     registry/storage/cache.py)."""
-    """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

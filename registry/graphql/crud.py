@@ -8,7 +8,7 @@ The resolvers only translate: the editing service (`services/editing.py`) reads,
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -82,6 +82,11 @@ def refuse(out: type, problems: list[Problem]) -> Any:
     return answer(out, EditResult(errors=problems))
 
 
+def described(input_type: Any, description: str) -> Any:
+    """An `input` argument's type with its description."""
+    return Annotated[input_type, strawberry.argument(description=description)]
+
+
 def _checked(gid: relay.GlobalID, out: type) -> Problem | None:
     problem = id_problem(gid, out.__name__)
     return Problem("id", problem, "INVALID_ID") if problem else None
@@ -92,7 +97,8 @@ def create(kind: RecordKind, out: type) -> Any:
     async def resolve(info: Info, input: Any) -> Any:  # noqa: A002 - the GraphQL convention
         return answer(out, await editor(info).create(kind, to_plain(input), info.context.actor))
 
-    resolve.__annotations__ = {"info": Info, "input": make_input(kind.cls, "Create"), "return": payload(out)}
+    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(
+        make_input(kind.cls, "Create"), f"The new {kind.label}: its key and fields.")}
     return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor], description=f"Create a {kind.label}.")
 
 
@@ -118,7 +124,8 @@ def update(kind: RecordKind, out: type) -> Any:
                                            info.context.actor)
         return answer(out, result)
 
-    resolve.__annotations__ = {"info": Info, "input": update_input(kind, out), "return": payload(out)}
+    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(
+        update_input(kind, out), f"Which {kind.label}, the version you read, and the fields to change.")}
     return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor],
                                description=f"Change a {kind.label}, stating the version you read (a stale version is "
                                "refused). An archived record must be restored first.")
@@ -132,7 +139,8 @@ def archive(kind: RecordKind, out: type) -> Any:
             return refuse(out, [bad])
         return answer(out, await editor(info).archive(kind, input.id.node_id, input.version, info.context.actor))
 
-    resolve.__annotations__ = {"info": Info, "input": ArchiveInput, "return": payload(out)}
+    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(
+        ArchiveInput, f"Which {kind.label} to archive, and the version you read.")}
     return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor],
                                description=f"Archive (soft-delete) a {kind.label}; refused while other records refer "
                                "to it. Its history stays readable.")
@@ -146,6 +154,7 @@ def restore(kind: RecordKind, out: type) -> Any:
             return refuse(out, [bad])
         return answer(out, await editor(info).restore(kind, input.id.node_id, input.version, info.context.actor))
 
-    resolve.__annotations__ = {"info": Info, "input": RestoreInput, "return": payload(out)}
+    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(
+        RestoreInput, f"Which archived {kind.label} to bring back, and the version you read.")}
     return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor],
                                description=f"Bring back an archived {kind.label}; its history shows a RESTORE.")

@@ -12,8 +12,9 @@ from strawberry.scalars import JSON
 from registry.domain.history import HistoryEntry as DomainEntry
 from registry.domain.history import Operation as DomainOperation
 from registry.graphql.context import Info
+from registry.graphql.enums import expose
 
-Operation = strawberry.enum(DomainOperation, description="What a change did: create, update, archive, restore.")
+Operation = expose(DomainOperation, description="What a change did: create, update, archive, restore.")
 
 
 @strawberry.type(description="One field's value before and after a change (null when absent).")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import strawberry
+from strawberry.relay import PageInfo
 
 from registry.graphql.audit.history import HistoryEntry
 from registry.graphql.errors import user_error
@@ -18,16 +19,10 @@ class AuditLogEdge:
     node: HistoryEntry = strawberry.field(description="The change.")
 
 
-@strawberry.type(description="Where a page of the audit log ends.")
-class AuditPageInfo:
-    has_next_page: bool = strawberry.field(description="True when more entries follow.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last entry of this page.")
-
-
 @strawberry.type(description="A page of the audit log (Relay connection).")
 class AuditLogConnection:
     edges: list[AuditLogEdge] = strawberry.field(description="The entries of this page, newest first.")
-    page_info: AuditPageInfo = strawberry.field(description="Whether more follow, and from where.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
 
 
 def cursor_of(at: dt.datetime, id_: str) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
+from strawberry.relay import PageInfo
 
 from registry.graphql.audit import log
 from registry.graphql.audit.history import HistoryEntry
@@ -64,5 +65,6 @@ class AuditQuery:
         docs = await repo.collection.find(q).sort([("at", -1), ("_id", -1)]).limit(first + 1).to_list(None)
         edges = [log.AuditLogEdge(cursor=log.cursor_of(d["at"], d["_id"]),
                                   node=HistoryEntry.from_domain(repo.from_doc(d))) for d in docs[:first]]
-        return log.AuditLogConnection(edges=edges, page_info=log.AuditPageInfo(
-            has_next_page=len(docs) > first, end_cursor=edges[-1].cursor if edges else None))
+        return log.AuditLogConnection(edges=edges, page_info=PageInfo(
+            has_next_page=len(docs) > first, has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -102,7 +103,11 @@ class InventoryMutation:
     @strawberry.mutation(permission_classes=[IsEditor],
                          description="Link a purpose, data category, data subject, recipient, transfer, retention "
                          "rule or security measure to a processing activity (or unlink it).")
-    async def link_to_activity(self, info: Info, input: LinkToActivityInput) -> ActivityPayload:  # type: ignore[valid-type]  # noqa: A002, E501
+    async def link_to_activity(
+        self, info: Info,
+        input: Annotated[LinkToActivityInput, strawberry.argument(  # noqa: A002 - the GraphQL convention
+            description="The activity, the version you read, and what to link or unlink.")],
+    ) -> ActivityPayload:  # type: ignore[valid-type]
         bad = _activity_id(input.activity)
         if bad:
             return crud.refuse(ProcessingActivity, [bad])
@@ -113,7 +118,11 @@ class InventoryMutation:
     @strawberry.mutation(permission_classes=[IsEditor],
                          description="Assign a lawful basis or Art 9(2) condition to a purpose of an activity (or "
                          "remove it).")
-    async def assign_lawful_basis(self, info: Info, input: AssignLawfulBasisInput) -> ActivityPayload:  # type: ignore[valid-type]  # noqa: A002, E501
+    async def assign_lawful_basis(
+        self, info: Info,
+        input: Annotated[AssignLawfulBasisInput, strawberry.argument(  # noqa: A002
+            description="The activity, the version you read, the purpose and the basis to assign or remove.")],
+    ) -> ActivityPayload:  # type: ignore[valid-type]
         bad = _activity_id(input.activity)
         if bad:
             return crud.refuse(ProcessingActivity, [bad])

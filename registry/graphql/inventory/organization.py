@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 from strawberry import relay
@@ -153,15 +153,25 @@ class Organization(RecordNode, Versioned):
 
     @strawberry.field(description="Its processing activities a page at a time, in the order of their IDs: `first` "
                       "(default 50, at most 200) after the cursor `after`. `processingActivities` gives them all.")
-    async def processing_activities_paged(self, info: Info, first: int = DEFAULT_PAGE,
-                                          after: str | None = None) -> search.ProcessingActivityConnection:
+    async def processing_activities_paged(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(
+            description="How many activities per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> search.ProcessingActivityConnection:
         return await search.activities_page(info, {"organization": self.slug}, first, after)
 
     @strawberry.field(description="Its subprocessors and service providers a page at a time, in the order of their "
                       "IDs: `first` (default 50, at most 200) after the cursor `after`. `subprocessors` gives them "
                       "all.")
-    async def subprocessors_paged(self, info: Info, first: int = DEFAULT_PAGE,
-                                  after: str | None = None) -> search.SubprocessorConnection:
+    async def subprocessors_paged(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(
+            description="How many subprocessors per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> search.SubprocessorConnection:
         return await search.subprocessors_page(info, {"organization": self.slug}, first, after)
 
     @strawberry.field(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from registry.domain.enums import AccessRole as AccessRoleEnum
@@ -16,7 +18,11 @@ from registry.services.tokens import create_token, revoke
 class TokensMutation:
     @strawberry.mutation(description="Create an API token; its text is returned this once.",
                          permission_classes=[IsAdmin])
-    async def create_api_token(self, info: Info, input: CreateApiTokenInput) -> CreateApiTokenPayload:  # noqa: A002
+    async def create_api_token(
+        self, info: Info,
+        input: Annotated[CreateApiTokenInput, strawberry.argument(  # noqa: A002 - the GraphQL convention
+            description="Who will use the token, and what it may do.")],
+    ) -> CreateApiTokenPayload:
         try:
             token, text = await create_token(info.context.repos, input.name, AccessRoleEnum(input.role))
         except ValueError as e:
@@ -27,6 +33,10 @@ class TokensMutation:
 
     @strawberry.mutation(description="Revoke an API token; null when no token has that key.",
                          permission_classes=[IsAdmin])
-    async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> ApiTokenInfo | None:  # noqa: A002
+    async def revoke_api_token(
+        self, info: Info,
+        input: Annotated[RevokeApiTokenInput, strawberry.argument(  # noqa: A002
+            description="The key of the token to revoke.")],
+    ) -> ApiTokenInfo | None:
         t = await revoke(info.context.repos, input.key)
         return ApiTokenInfo.from_domain(t) if t else None

@@ -7,8 +7,9 @@ import strawberry
 from registry.domain import models as m
 from registry.domain.enums import AccessRole as AccessRoleEnum
 from registry.graphql.crud import UserError
+from registry.graphql.enums import expose
 
-AccessRole = strawberry.enum(AccessRoleEnum, description="VIEWER reads; EDITOR also edits; ADMIN also manages tokens.")
+AccessRole = expose(AccessRoleEnum, description="VIEWER reads; EDITOR also edits; ADMIN also manages tokens.")
 
 
 @strawberry.type(description="An API token as an admin sees it: never its secret.")
