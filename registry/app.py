@@ -82,7 +82,7 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         if database is not None:
             yield
             return
-        async with open_database(settings, event_listeners=[metrics.commands]) as db:
+        async with open_database(settings, serve=True, event_listeners=[metrics.commands]) as db:
             recovered = await Writer(db.repos).recover()
             if recovered:
                 log.warning("Finished %d change(s) interrupted by an earlier stop.", recovered)

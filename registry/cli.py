@@ -13,7 +13,7 @@ from typing import Any
 
 from registry.config import PROJECT_ROOT, Settings
 from registry.domain.errors import InvalidInventory
-from registry.storage.embedded import EmbeddedDatabaseError
+from registry.storage.embedded import EmbeddedDatabaseError, ensure_free
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -40,6 +40,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"registry: REGISTRY_METRICS_PORT ({port}) must differ from the API's port.", file=sys.stderr)
         return 2
     settings = dataclasses.replace(settings, host=host, port=port)  # what the first-start message shows
+    if settings.mongodb_uri is None:
+        ensure_free(settings.data_dir)  # a clear refusal before anything starts (the lifespan checks it again)
     configure_logging(args.log_level)
     where = settings.mongodb_uri and "MONGODB_URI" or f"embedded FerretDB, data in {settings.data_dir}"
     print(f"Registry of processing: http://{host}:{port}/graphql  (database: {where})", flush=True)

@@ -28,13 +28,24 @@ class Served:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
+def environment(changes: dict[str, str | None]) -> dict[str, str]:
+    env = {**os.environ}
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
 @contextmanager
-def serving(env: dict[str, str], log: Path, *args: str, timeout: float = 60.0) -> Iterator[Served]:
-    """`registry serve` on a free loopback port, ready (its /health/ready answers 200) when this yields."""
+def serving(env: dict[str, str | None], log: Path, *args: str, timeout: float = 60.0) -> Iterator[Served]:
+    """`registry serve` on a free loopback port, ready (its /health/ready answers 200) when this yields. An
+    `env` value of None removes that variable."""
     port = free_port()
     out = open(log, "w", encoding="utf-8")  # noqa: SIM115 - the child writes to it until it stops
     process = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), *args],
-                               env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, text=True)
+                               env=environment(env), stdout=out, stderr=subprocess.STDOUT, text=True)
     served = Served(f"http://127.0.0.1:{port}", process, log)
     try:
         deadline = time.monotonic() + timeout
