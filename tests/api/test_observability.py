@@ -3,13 +3,16 @@ Prometheus metrics (admin-only on the API's port, alone on the metrics port), on
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
 
 import httpx
 
+from registry.app import create_app
 from registry.config import Settings
+from registry.storage.database import Database
 from registry.storage.embedded import free_port
 from tests.conftest import bearer
 from tests.served import serving
@@ -90,3 +93,19 @@ def test_request_log_and_metrics_of_a_served_registry(settings: Settings, tokens
     secret = viewer.split("_", 2)[2]
     assert secret not in output and admin.split("_", 2)[2] not in output
     assert SECRET_VALUE not in output and INLINE not in output  # values, nowhere in what the server wrote
+
+
+async def test_metrics_are_not_public_when_access_control_is_off(settings: Settings, database: Database) -> None:
+    app = create_app(dataclasses.replace(settings, auth_required=False), database)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        r = await c.get("/metrics")
+    assert r.status_code == 403 and "REGISTRY_METRICS_PORT" in r.json()["error"]
+
+
+async def test_the_metrics_port_answers_without_a_token(settings: Settings, database: Database) -> None:
+    app = create_app(dataclasses.replace(settings, metrics_port=9464), database)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:9464") as c:
+        assert (await c.get("/metrics")).status_code == 200
+        assert (await c.get("/graphql?query={__typename}")).status_code == 404
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as c:
+        assert (await c.get("/metrics")).status_code == 401  # the API's port still wants a token
