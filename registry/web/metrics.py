@@ -10,6 +10,7 @@ register changed since the last scrape).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 from pymongo import monitoring
+from pymongo.errors import PyMongoError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -28,6 +30,7 @@ from registry.services.registers import read_inventory, read_reference
 from registry.storage.repositories import Repositories
 from registry.web.observe import RequestRecord
 
+log = logging.getLogger("registry.metrics")
 OPERATION_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]{0,63}$")
 MAX_OPERATIONS = 200
 """Distinct operation names counted; later new names are counted as `other` (clients choose the names)."""
@@ -135,7 +138,11 @@ class Metrics:
         self._findings_generation = generation
 
     async def exposition(self, repos: Repositories) -> Response:
-        await self.refresh(repos)
+        try:
+            await self.refresh(repos)
+        except PyMongoError as e:  # the counters are still worth having; the database metrics show the outage
+            log.warning("metrics: tokens and findings not refreshed, the database is unavailable: %s",
+                        type(e).__name__)
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 
