@@ -1,12 +1,14 @@
 """The embedded default database: FerretDB v1 with its SQLite backend, started and stopped by the registry.
 
 It listens on loopback only, with telemetry disabled, and keeps its data under the data folder, so a local
-registry persists across restarts. A lock file stops two registries from sharing one data folder.
+registry persists across restarts. A lock file stops two registries from sharing one data folder; a running
+`registry serve` writes its database address to `server.json` there, so the other commands work beside it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import socket
 import subprocess
@@ -18,6 +20,67 @@ from types import TracebackType
 
 class EmbeddedDatabaseError(RuntimeError):
     """The embedded FerretDB could not be started; the message says why and what to do."""
+
+
+SERVER_FILE = "server.json"
+"""In the data folder while `registry serve` runs there: its database address and process ID."""
+
+
+def publish_server(data_dir: Path, uri: str) -> None:
+    """Say, in the data folder, where this running registry's database listens (for the other commands)."""
+    path, tmp = data_dir / SERVER_FILE, data_dir / f".{SERVER_FILE}.tmp"
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"uri": uri, "pid": os.getpid()}, f)
+    os.replace(tmp, path)
+
+
+def withdraw_server(data_dir: Path) -> None:
+    (data_dir / SERVER_FILE).unlink(missing_ok=True)
+
+
+def running_server(data_dir: Path) -> tuple[str, int] | None:
+    """The database address and PID of the registry serving this data folder, if one is alive."""
+    try:
+        info = json.loads((data_dir / SERVER_FILE).read_text(encoding="utf-8"))
+        uri, pid = str(info["uri"]), int(info["pid"])
+        os.kill(pid, 0)
+    except PermissionError:  # alive, another user's
+        return uri, pid
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return uri, pid
+
+
+class DataFolderInUse(EmbeddedDatabaseError):
+    """Another process holds the data folder; `server` is its (uri, pid) when it is a running registry."""
+
+    def __init__(self, data_dir: Path):
+        self.server = running_server(data_dir)
+        if self.server:
+            uri, pid = self.server
+            message = (f"A registry (PID {pid}) is already serving the data folder {data_dir}; a second `registry "
+                       "serve` on it is refused. The other commands (token create, export, import, check, records, "
+                       "seed) work beside it as they are. To run a second API process on the same register, start "
+                       f"it with MONGODB_URI={uri} and another --port.")
+        else:
+            message = (f"Another registry command is using the data folder {data_dir} right now. Wait for it to "
+                       "finish and try again, or point REGISTRY_DATA_DIR at another folder for another register.")
+        super().__init__(message)
+
+
+def ensure_free(data_dir: Path) -> None:
+    """Raise DataFolderInUse when another process holds the data folder (checked before serving)."""
+    if not (data_dir / ".lock").exists():
+        return
+    fd = os.open(data_dir / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except BlockingIOError:
+        raise DataFolderInUse(data_dir) from None
+    finally:
+        os.close(fd)
 
 
 def free_port() -> int:
@@ -63,10 +126,8 @@ class EmbeddedFerretDB:
         except BlockingIOError:
             os.close(self._lock)
             self._lock = None
-            raise EmbeddedDatabaseError(
-                f"Another registry is already using the data folder {self.data_dir}. Stop it first, or point "
-                "REGISTRY_DATA_DIR at another folder."
-            ) from None
+            raise DataFolderInUse(self.data_dir) from None
+        withdraw_server(self.data_dir)  # we hold the lock: an address left by a registry that was killed is stale
         self.port = self.port or free_port()
         self.debug_port = self.debug_port or free_port()
         log = open(self.data_dir / "ferretdb.log", "ab")  # noqa: SIM115 - handed to the child process
