@@ -25,6 +25,7 @@ from registry.storage.database import Database, open_database
 from registry.storage.repositories import Repositories
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
+from registry.web.budget import RequestBudget
 from registry.web.dpia import dpia_endpoint
 from registry.web.limits import BodySizeLimit
 from registry.web.logging import log_request
@@ -139,6 +140,7 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
+    app.add_middleware(RequestBudget, seconds=settings.limits.seconds)
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
     if settings.cors_origins:  # CORS stays off unless origins are configured
