@@ -134,11 +134,13 @@ class Query:
         ]
 
     @strawberry.field(description="What the compliance rules find in an organisation's register, most severe first. "
-                      "`severity` keeps findings at or above that level.")
-    async def findings(self, info: Info, organization: str, severity: Severity | None = None) -> list[Finding]:
+                      "`severity` keeps findings at or above that level. `asOf` evaluates the law in force on "
+                      "that date (default today): a duty not yet in force gives a readiness finding.")
+    async def findings(self, info: Info, organization: str, severity: Severity | None = None,
+                       as_of: dt.date | None = None) -> list[Finding]:
         org = await load_organization(info, organization)
         repos = info.context.repos
-        found = compliance.find(await read_inventory(repos, org.slug), await read_reference(repos))
+        found = compliance.find(await read_inventory(repos, org.slug), await read_reference(repos), as_of)
         floor = SeverityEnum(severity).rank if severity is not None else 0
         return [Finding.from_domain(f) for f in found if f.severity.rank >= floor]
 
