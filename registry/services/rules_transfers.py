@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from registry.domain import models as m
-from registry.domain.enums import Adequacy, ConsentMechanism, DestinationKind, MechanismKind
+from registry.domain.enums import Adequacy, ConsentMechanism, DestinationKind, Framework, MechanismKind
 from registry.services.rulebook import Governing, H, Hit, L, M, Register, controller_role, rule, transfer
 
 DPF = ("eu-us-dpf", "uk-dpf-extension")
+EU = (Framework.GDPR,)
+"""The UK GDPR's transfer rules rest on UK adequacy regulations and the IDTA, which the reference data does not
+hold: these rules run under the EU GDPR only, rather than judge a UK exporter by EU decisions."""
 
 
 def _where(c: m.Country | None) -> str:
@@ -24,7 +27,7 @@ def _where(c: m.Country | None) -> str:
 
 
 @rule("TRANSFER_WITHOUT_SAFEGUARD", H, "GDPR Art 44, 45, 46",
-      "A transfer to a destination without an adequacy decision in force rests on no Art 46 safeguard")
+      "A transfer to a destination without an adequacy decision in force rests on no Art 46 safeguard", frameworks=EU)
 def transfer_without_safeguard(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         dest = reg.countries.get(t.destination) if t.destination else None
@@ -50,7 +53,8 @@ def transfer_without_safeguard(reg: Register, gov: Governing) -> Iterator[Hit]:
                    "Use an Art 46 safeguard such as the 2021 SCCs, with a transfer impact assessment.")
 
 
-@rule("TRANSFER_DESTINATION_NOT_NAMED", M, "GDPR Art 30(1)(e)", "A transfer does not name its destination")
+@rule("TRANSFER_DESTINATION_NOT_NAMED", M, "GDPR Art 30(1)(e)", "A transfer does not name its destination",
+      frameworks=EU)
 def destination_not_named(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         if not t.destination:
@@ -60,7 +64,7 @@ def destination_not_named(reg: Register, gov: Governing) -> Iterator[Hit]:
 
 
 @rule("ADEQUACY_WITHOUT_DPF_CERTIFICATION", H, "GDPR Art 45; Implementing Decision (EU) 2023/1795",
-      "A US transfer relies on adequacy (the DPF) without the recipient's certification recorded")
+      "A US transfer relies on adequacy (the DPF) without the recipient's certification recorded", frameworks=EU)
 def dpf_uncertified(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         dest = reg.countries.get(t.destination or "")
@@ -79,7 +83,8 @@ def dpf_uncertified(reg: Register, gov: Governing) -> Iterator[Hit]:
 
 
 @rule("ADEQUACY_SCOPE_NOT_ESTABLISHED", M, "GDPR Art 45; Decisions 2002/2/EC, (EU) 2019/419, (EU) 2022/254",
-      "A partial adequacy decision is relied on without recording that the recipient falls within its scope")
+      "A partial adequacy decision is relied on without recording that the recipient falls within its scope",
+      frameworks=EU)
 def adequacy_scope(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         dest = reg.countries.get(t.destination or "")
@@ -93,7 +98,7 @@ def adequacy_scope(reg: Register, gov: Governing) -> Iterator[Hit]:
 
 
 @rule("SYSTEMATIC_TRANSFER_ON_DEROGATION", H, "GDPR Art 49(1); EDPB Guidelines 2/2018",
-      "Systematic transfers rest only on an Art 49 derogation")
+      "Systematic transfers rest only on an Art 49 derogation", frameworks=EU)
 def derogation_for_systematic(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         mech = reg.mechanisms.get(t.mechanism or "")
@@ -107,7 +112,7 @@ def derogation_for_systematic(reg: Register, gov: Governing) -> Iterator[Hit]:
 
 
 @rule("TRANSFER_CONSENT_NOT_EXPLICIT", H, "GDPR Art 49(1)(a); EDPB Guidelines 2/2018, section 2.1",
-      "The Art 49(1)(a) consent is only acceptance of a privacy policy, or an opt-out")
+      "The Art 49(1)(a) consent is only acceptance of a privacy policy, or an opt-out", frameworks=EU)
 def derogation_consent(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         consent = t.consent_mechanism
@@ -123,7 +128,7 @@ def derogation_consent(reg: Register, gov: Governing) -> Iterator[Hit]:
 
 
 @rule("SCC_EXPIRED_OR_WRONG_MODULE", H, "GDPR Art 46(2)(c); Implementing Decision (EU) 2021/914",
-      "SCCs are the pre-2021 clauses, or the module does not fit the parties' roles")
+      "SCCs are the pre-2021 clauses, or the module does not fit the parties' roles", frameworks=EU)
 def scc_checks(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         mech = reg.mechanisms.get(t.mechanism or "")
@@ -145,7 +150,7 @@ def scc_checks(reg: Register, gov: Governing) -> Iterator[Hit]:
                        f"Use {fits or 'the module that fits'}.")
 
 
-@rule("SCC_MODULE_NOT_RECORDED", L, "GDPR Art 46(2)(c)", "SCCs are relied on without the module")
+@rule("SCC_MODULE_NOT_RECORDED", L, "GDPR Art 46(2)(c)", "SCCs are relied on without the module", frameworks=EU)
 def scc_module_missing(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         if t.mechanism == "scc":
@@ -154,7 +159,7 @@ def scc_module_missing(reg: Register, gov: Governing) -> Iterator[Hit]:
 
 
 @rule("SAFEGUARD_NOT_IDENTIFIED", M, "GDPR Art 46, 30(1)(e)",
-      "An Art 46 safeguard is stated, but not which one")
+      "An Art 46 safeguard is stated, but not which one", frameworks=EU)
 def safeguard_not_identified(reg: Register, gov: Governing) -> Iterator[Hit]:
     for t in reg.inv.transfers:
         if t.mechanism == "art46-unspecified":

@@ -107,3 +107,19 @@ async def test_recording_that_the_gdpr_applies_runs_its_rules_and_dated_transfer
                                              "set": {"dpfCertification": "DPF List, active, checked 2026-11-20"}},
                  "recipient { id }")
     assert "ADEQUACY_WITHOUT_DPF_CERTIFICATION" not in await rules(editor)
+
+
+async def test_recorded_facts_are_read_back_with_their_sources(gql: GraphQLClient) -> None:
+    q = """{ organization(slug: "cloudfzs-jini") { processingActivities { key
+      recordedFacts { fact value detail source { quote inference } } } } }"""
+    acts = {a["key"]: a for a in (await gql.data(q))["organization"]["processingActivities"]}
+    [monitoring] = acts["call-message-logging"]["recordedFacts"]
+    assert monitoring["fact"] == "systematic_monitoring" and monitoring["value"] == "true"
+    assert "monitor their telecalling teams" in monitoring["source"]["quote"] and monitoring["source"]["inference"]
+    q = """{ organization(slug: "janusipm") { transfers { recordedFacts { fact value source { section } } } } }"""
+    [t] = (await gql.data(q))["organization"]["transfers"]
+    assert t["recordedFacts"] == [{"fact": "consent_mechanism", "value": "POLICY_ACCEPTANCE",
+                                   "source": {"section": "10. Data Transfers"}}]
+    q = '{ organization(slug: "januscaler") { recordedFacts { fact value detail } } }'
+    [sale] = (await gql.data(q))["organization"]["recordedFacts"]
+    assert sale["fact"] == "sells_personal_data" and sale["value"] == "false" and "marketing" in sale["detail"]

@@ -23,6 +23,7 @@ from registry.graphql.types.base import (
     Role,
     wrap,
 )
+from registry.graphql.types.facts import RecordedFact, recorded_facts
 from registry.graphql.types.history import Versioned
 from registry.graphql.types.records import (
     DataSubjectCategory,
@@ -109,6 +110,8 @@ class Organization(RecordNode, Versioned):
     roles_source: DocumentSource | None = strawberry.field(
         description="Where the documents state the roles; marked as an inference where they do not.")
     frameworks: list[Framework] = strawberry.field(description="Laws the documents themselves invoke.")
+    recorded_facts: list[RecordedFact] = strawberry.field(
+        description="Facts recorded for screening and accountability, with their sources.")
     applicability: list[LawApplicability] = strawberry.field(
         description="Per law, the recorded decision whether it applies; laws not listed are undetermined.")
     contacts: list[Contact] = strawberry.field(description="Published contacts (Art 30(1)(a)).")
@@ -136,6 +139,7 @@ class Organization(RecordNode, Versioned):
             address=o.address,
             roles=list(o.roles),
             roles_source=_src(o.roles_source),
+            recorded_facts=recorded_facts(o),
             frameworks=list(o.frameworks),
             applicability=[LawApplicability(framework=a.framework, status=a.status, ground=a.ground, note=a.note,
                                             source=_src(a.source)) for a in o.applicability],
