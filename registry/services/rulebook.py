@@ -103,6 +103,14 @@ class Governing:
     def readiness(self) -> bool:
         return self.in_force_from is not None
 
+    def activities(self, reg: Register) -> list[m.ProcessingActivity]:
+        """The activities whose duties this law puts on the organisation: under the DPDP Act the duties are the
+        Data Fiduciary's (s.8), so processing done as someone else's processor is left out; the GDPR also
+        binds processors (Art 28, 30(2), 32, 33(2))."""
+        if self.framework == Framework.DPDP:
+            return [a for a in reg.inv.processing_activities if a.role != Role.PROCESSOR]
+        return list(reg.inv.processing_activities)
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -211,7 +211,7 @@ def consent_not_affirmative(reg: Register, gov: Governing) -> Iterator[Hit]:
       "Children's data where the organisation states a minimum age", frameworks=(*GDPR_LIKE, Framework.DPDP))
 def children_below_minimum_age(reg: Register, gov: Governing) -> Iterator[Hit]:
     age = reg.inv.organization.minimum_age
-    for a in reg.inv.processing_activities:
+    for a in gov.activities(reg):
         kids = [s for k in a.data_subjects if (s := reg.subjects.get(k)) and s.children]
         if kids and age:
             yield (*activity(a), f"'{a.name}' processes data of {', '.join(s.name for s in kids)}, while the "

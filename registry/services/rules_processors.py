@@ -23,7 +23,11 @@ from registry.services.rulebook import (
 @rule("SUBPROCESSOR_WITHOUT_DPA", H, "GDPR Art 28(3), 28(4); DPDP Act s.8(2)",
       "A processor or subprocessor without a data-processing agreement", frameworks=(*GDPR_LIKE, Framework.DPDP))
 def subprocessor_without_dpa(reg: Register, gov: Governing) -> Iterator[Hit]:
+    own = {k for a in gov.activities(reg) for k in a.recipients}
+    as_processor = {k for a in reg.processor_activities for k in a.recipients} - own
     for r in reg.inv.recipients:
+        if gov.framework == Framework.DPDP and r.key in as_processor:
+            continue  # s.8(2) binds a Data Fiduciary engaging a processor, not a processor's own subprocessors
         if r.is_processor and r.dpa == DpaStatus.NOT_STATED:
             yield (*recipient(r), f"{r.name} processes personal data on the organisation's behalf, but no "
                    "data-processing agreement is recorded.", r.source,
@@ -48,7 +52,7 @@ def _covered(key: str, covered: set[str]) -> bool:
 @rule("CATEGORY_WITHOUT_RETENTION", M, "GDPR Art 5(1)(e), 30(1)(f); DPDP Act s.8(7)",
       "A data category has no retention rule", frameworks=(*GDPR_LIKE, Framework.DPDP))
 def category_without_retention(reg: Register, gov: Governing) -> Iterator[Hit]:
-    for a in reg.inv.processing_activities:
+    for a in gov.activities(reg):
         rules = [reg.retention[k] for k in a.retention_rules if k in reg.retention]
         if not rules:
             yield (*activity(a), f"'{a.name}' has no retention rule for any of its data.", a.source,
