@@ -14,7 +14,7 @@ from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
 from registry.storage.embedded import free_port
-from tests.conftest import bearer
+from tests.support import bearer
 from tests.served import serving
 
 QUERY = "query OrgBySlug($slug: String!) { organization(slug: $slug) { slug } }"
