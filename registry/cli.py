@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -207,6 +208,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from registry.services.inventory_files import read_yaml
     from registry.services.inventory_sync import apply, plan
     from registry.storage.database import open_database
+    from registry.storage.writer import Interrupted
 
     path = Path(args.file)
     if not path.exists():
@@ -224,7 +226,20 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 print("Nothing applied. Run again with --yes to apply this plan.")
                 return 0
-            conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
+            # Ctrl-C asks the import to stop between two whole writes, never in the middle of one: a bulk command
+            # cut off half-sent can leave the embedded database holding a connection.
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGINT, stop.set)
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
+            try:
+                conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size), stop.is_set)
+            except Interrupted as e:
+                print(f"\nInterrupted. {e}", file=sys.stderr)
+                return 130
+            finally:
+                loop.remove_signal_handler(signal.SIGINT)
+                loop.remove_signal_handler(signal.SIGTERM)
             if conflicts:
                 print(f"Applied, except {len(conflicts)} record(s) someone changed while the import ran; they keep "
                       "that change. Export again to see them, then re-import if the file's version should win:")

@@ -62,12 +62,33 @@ def now() -> dt.datetime:
     return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
-class Writer:
-    """Versioned writes with write-ahead history over one database's repositories."""
+class Interrupted(Exception):
+    """A bulk write was asked to stop; it stopped between two whole writes, so nothing is half-written."""
 
-    def __init__(self, repos: Repositories):
+    def __init__(self, done: int):
+        self.done = done
+        super().__init__(f"Stopped after {done} record(s), between two whole writes: nothing is half-written. "
+                         "Run the same import again to finish it (what is already stored is left as it is).")
+
+
+BATCH = 200
+"""Records per bulk command: small enough that each finishes well inside the database timeout on FerretDB."""
+
+
+class Writer:
+    """Versioned writes with write-ahead history over one database's repositories. `stop`, when given, is asked
+    between the writes of a bulk write: true makes it stop there (Ctrl-C during an import)."""
+
+    def __init__(self, repos: Repositories, stop: Callable[[], bool] | None = None):
         self.repos = repos
         self.history = repos.history
+        self.stop = stop
+        self.written = 0
+        """Records a bulk write has stored so far (for the message when it is stopped)."""
+
+    def _check_stop(self) -> None:
+        if self.stop is not None and self.stop():
+            raise Interrupted(self.written)
 
     def _entry(self, repo: Repository[Any], before: dict[str, Any] | None, after: dict[str, Any], version: int,
                op: Operation, actor: str) -> HistoryEntry:
@@ -157,7 +178,7 @@ class Writer:
         await self._commit([entry])
         return replace(obj, version=version)  # type: ignore[type-var]
 
-    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500,
+    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = BATCH,
                          progress: Callable[[int], None] | None = None) -> WriteCounts:
         """Create new records and update changed ones, history first; unchanged ones are left alone. `progress`
         is told how many records each finished batch held.
@@ -167,6 +188,7 @@ class Writer:
         written in bulk, where the unique `_id` of the insert decides a race with a concurrent create."""
         total = WriteCounts()
         for start in range(0, len(objs), batch):
+            self._check_stop()
             docs = [repo.to_doc(o) for o in objs[start : start + batch]]
             stored = await repo.docs([d["_id"] for d in docs])
             inserts, entries, conflicts, updated, unchanged = [], [], [], 0, 0
@@ -179,14 +201,17 @@ class Writer:
                     entries.append(self._entry(repo, None, d, 1, Operation.CREATE, actor))
                     inserts.append(d)
                 else:
+                    self._check_stop()
                     try:
                         archived = bool(old.get("archived", False))
                         await self.update(repo, replace(obj, archived=archived),  # type: ignore[type-var]
                                           old.get("version", 0), actor, before=old)
                         updated += 1
+                        self.written += 1
                     except VersionConflict:
                         conflicts.append(d["_id"])
             created = await self._create_many(repo, inserts, entries)
+            self.written += len(created)
             conflicts += [e.entity_id for e in entries if e.entity_id not in created]
             total = total + WriteCounts(len(created), updated, unchanged, tuple(conflicts))
             if progress:
