@@ -19,7 +19,7 @@ class Limits:
     body_bytes: int = 262_144
     list_items: int = 1000
     page_size: int = 200
-    cost: int = 5_000_000
+    cost: int = 10_000_000
     """The most a query may cost (registry/graphql/cost.py): fields, lists multiplied by their expected size."""
     heavy: int = 100_000
     """A query costing more is heavy: it waits for one of `heavy_concurrent` places before it runs."""

@@ -28,8 +28,9 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-LIST_SIZES = {"organizations": 10, "processingActivities": 1000, "history": 10, "changes": 10}
-"""How many items a list field is expected to hold, where it differs from DEFAULT_LIST."""
+LIST_SIZES = {"organizations": 10, "processingActivities": 1000, "history": 50, "changes": 10}
+"""How many items a list field is expected to hold, where it differs from DEFAULT_LIST. A record's history is
+weighed as 50 versions: registers are edited for years, and each entry carries every changed field's values."""
 DEFAULT_LIST = 10
 
 
