@@ -14,26 +14,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
 from bench.run import POINT_QUERY
-from bench.server import registry_server
+from bench.server import bench_database, registry_server
 from registry.cli import progress_bar
-from registry.config import PROJECT_ROOT, Settings
 from registry.domain.enums import AccessRole
-from registry.services.seeding import SeedReport, seed, store_inventory
+from registry.services.seeding import SeedReport, store_inventory
 from registry.services.tokens import create_token
-from registry.storage.database import open_database
-from registry.storage.embedded import EmbeddedFerretDB
 
 HISTORY = "{ organizations { processingActivities { history { version actor changes { field before after } } } } }"
 
@@ -103,25 +97,13 @@ async def measure(base: str, token: str, slug: str, seconds: float) -> list[str]
 
 
 async def main_async(activities: int, seconds: float) -> str:
-    with tempfile.TemporaryDirectory() as tmp:
-        external = os.environ.get("MONGODB_URI")
-        fdb = None if external else EmbeddedFerretDB(PROJECT_ROOT / "bin" / "ferretdb", Path(tmp)).start()
-        uri = external or fdb.uri.rsplit("/", 1)[0] + "/registryheavybench"  # type: ignore[union-attr]
-        try:
-            settings = Settings(mongodb_uri=uri)
-            async with open_database(settings, socketTimeoutMS=900_000) as db:
-                await seed(db.repos, settings.seed_dir)
-                slug = f"heavy-{activities}"
-                inventory = synthetic_inventory(slug, Size(activities=activities))
-                await store_inventory(db.repos, inventory, SeedReport(), progress=progress_bar(inventory.size()))
-                _, token = await create_token(db.repos, "heavy benchmark", AccessRole.VIEWER)
-                env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0"}
-                with registry_server(env, quiet=True) as (base, _):
-                    lines = await measure(base, token, slug, seconds)
-                await db.client.drop_database(db.db.name)
-        finally:
-            if fdb:
-                fdb.stop()
+    async with bench_database("registryheavybench") as (db, uri):
+        slug = f"heavy-{activities}"
+        inventory = synthetic_inventory(slug, Size(activities=activities))
+        await store_inventory(db.repos, inventory, SeedReport(), progress=progress_bar(inventory.size()))
+        _, token = await create_token(db.repos, "heavy benchmark", AccessRole.VIEWER)
+        with registry_server({"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0"}, quiet=True) as (base, _):
+            lines = await measure(base, token, slug, seconds)
     return "\n".join(lines)
 
 
