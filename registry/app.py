@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from registry.graphql.schema import build_schema
 from registry.services.seeding import is_empty, seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
+from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
 from registry.web.dpia import dpia_endpoint
@@ -89,8 +91,12 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
                 print(FIRST_TOKEN.format(token=text, host=settings.host, port=settings.port), flush=True)
             state["db"] = db
             recovery = asyncio.create_task(_keep_recovering(db))
+            supervisor = asyncio.create_task(supervise(db))
             yield
-            recovery.cancel()
+            for task in (recovery, supervisor):  # stopped before the database is closed under them
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             state.pop("db", None)
 
     graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),
@@ -101,7 +107,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
 
     async def ready(request: Request) -> Response:
         try:
-            await state["db"].ping()
+            await state["db"].probe()
         except Exception as e:  # noqa: BLE001 - any failure means not ready; the reason is reported
             return JSONResponse({"status": "not ready", "database": f"unavailable: {type(e).__name__}"}, 503)
         return JSONResponse({"status": "ready", "database": "ok"})

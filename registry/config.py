@@ -30,6 +30,9 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / ".data"
     """Where the embedded database keeps its files (and its state)."""
     ferretdb_bin: Path = PROJECT_ROOT / "bin" / "ferretdb"
+    ferretdb_debug_addr: str | None = None
+    """REGISTRY_FERRETDB_DEBUG_ADDR (`127.0.0.1:PORT`): turns on the embedded FerretDB's debug listener (metrics,
+    pprof). Off by default: it has no access control."""
     seed_dir: Path = PROJECT_ROOT / "seed"
     assets_dir: Path = PROJECT_ROOT / ".assets" / "graphiql"
     """GraphiQL's JavaScript and CSS, installed from the npm registry by the setup."""
@@ -61,6 +64,8 @@ class Settings:
             kw["data_dir"] = Path(e["REGISTRY_DATA_DIR"]).resolve()
         if "REGISTRY_FERRETDB_BIN" in e:
             kw["ferretdb_bin"] = Path(e["REGISTRY_FERRETDB_BIN"]).resolve()
+        if e.get("REGISTRY_FERRETDB_DEBUG_ADDR"):
+            kw["ferretdb_debug_addr"] = e["REGISTRY_FERRETDB_DEBUG_ADDR"]
         if "REGISTRY_SEED_DIR" in e:
             kw["seed_dir"] = Path(e["REGISTRY_SEED_DIR"]).resolve()
         if "REGISTRY_ASSETS_DIR" in e:
