@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -27,6 +28,8 @@ from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
 from registry.web.dpia import dpia_endpoint
+from registry.web.errors import InternalErrors
+from registry.web.headers import SecurityHeaders
 from registry.web.limits import BodySizeLimit
 from registry.web.notices import notices_endpoint
 from registry.web.records import records_endpoint
@@ -122,7 +125,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
-        Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/subprocessors.{format}",
+              notices_endpoint(lambda: state["db"].repos, settings.base_url)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Mount("/static/graphiql", static, name="graphiql-assets"),
@@ -133,9 +137,13 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
+    # The first added runs innermost: the Host check runs first, every answer gets the security headers.
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
     if settings.cors_origins:  # CORS stays off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(InternalErrors)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,10 +51,29 @@ class Settings:
     graphiql: bool = True
     """REGISTRY_GRAPHIQL=off serves no GraphiQL page (production)."""
     cors_origins: tuple[str, ...] = ()
+    """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
     read_cache_items: int = 50_000
     """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
     registry/storage/cache.py)."""
-    """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
+    public_url: str | None = None
+    """REGISTRY_PUBLIC_URL: the address people use to reach the registry (`https://ropa.example.com`), for the
+    absolute links it writes (the Atom feed's own address). Default: http://127.0.0.1:PORT."""
+    allowed_hosts: tuple[str, ...] = ()
+    """REGISTRY_ALLOWED_HOSTS (comma-separated): the Host names requests may carry; any other is refused, which
+    stops a malicious web page from reaching a local registry through DNS rebinding. Default: localhost,
+    127.0.0.1, [::1] and the public URL's host."""
+
+    @property
+    def base_url(self) -> str:
+        """The public URL without a trailing slash."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        if self.allowed_hosts:
+            return list(self.allowed_hosts)
+        public = urlsplit(self.base_url).hostname or "127.0.0.1"
+        return list(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", f"[{public}]" if ":" in public else public]))
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -89,6 +109,18 @@ class Settings:
         kw["limits"] = Limits(**limits)
         kw["development"] = e.get("REGISTRY_DEV", "").lower() in ("1", "true", "yes", "on")
         kw["graphiql"] = e.get("REGISTRY_GRAPHIQL", "on").lower() not in ("0", "false", "no", "off")
+        if e.get("REGISTRY_PUBLIC_URL"):
+            kw["public_url"] = _public_url(e["REGISTRY_PUBLIC_URL"])
+        if e.get("REGISTRY_ALLOWED_HOSTS"):
+            kw["allowed_hosts"] = tuple(h.strip().lower() for h in e["REGISTRY_ALLOWED_HOSTS"].split(",") if h.strip())
         if e.get("REGISTRY_CORS_ORIGINS"):
             kw["cors_origins"] = tuple(o.strip() for o in e["REGISTRY_CORS_ORIGINS"].split(",") if o.strip())
         return cls(**kw)  # type: ignore[arg-type]
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"REGISTRY_PUBLIC_URL must be an http(s) address such as https://ropa.example.com, "
+                         f"without a query; got {value!r}")
+    return value.strip()

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import replace
 
 from registry.domain.enums import AccessRole
@@ -38,13 +40,58 @@ async def create_token(repos: Repositories, name: str, role: AccessRole) -> tupl
 
 async def verify(repos: Repositories, presented: str) -> ApiToken | None:
     """The live token a presented text belongs to, or None."""
-    m = TOKEN.match(presented.strip())
-    if not m:
-        return None
-    token = (await repos.cache.get_many(repos.tokens, [m.group(1)])).get(m.group(1))
-    if token is None or token.revoked_at is not None:
-        return None
-    return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None
+    return await TokenChecker().verify(repos, presented)
+
+
+class TokenChecker:
+    """Checks presented tokens without a database read for each made-up key (one per API process).
+
+    A flood of well-formed random keys used to cost a read each (and filled the read cache with absences).
+    - With the read cache on (the default), the checker holds every token of the current generation of the
+      register: one read of the small tokens collection after each change, then checks in memory. Creating or
+      revoking a token changes the generation, so a revoked token is refused at its next request, in every
+      process, and a new one is accepted at once.
+    - With the read cache off (REGISTRY_READ_CACHE_ITEMS=0), each check reads its token, and keys known not to
+      exist are remembered for `unknown_ttl` seconds, at most `unknown_items` of them. A revocation still takes
+      effect at the next request; a key is random, so no new token has a key remembered as unknown.
+    """
+
+    def __init__(self, unknown_ttl: float = 10.0, unknown_items: int = 10_000):
+        self.unknown_ttl, self.unknown_items = unknown_ttl, unknown_items
+        self._unknown: OrderedDict[str, float] = OrderedDict()
+
+    async def verify(self, repos: Repositories, presented: str) -> ApiToken | None:
+        m = TOKEN.match(presented.strip())
+        if not m:
+            return None
+        key = m.group(1)
+        if repos.cache.enabled:
+            token = (await repos.cache.whole(repos.tokens)).get(key)
+        elif self._known_unknown(key):
+            return None
+        else:
+            token = await repos.tokens.get(key)
+            if token is None:
+                self._remember_unknown(key)
+        if token is None or token.revoked_at is not None:
+            return None
+        return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None
+
+    def _known_unknown(self, key: str) -> bool:
+        until = self._unknown.get(key)
+        if until is None:
+            return False
+        if until < time.monotonic():
+            del self._unknown[key]
+            return False
+        self._unknown.move_to_end(key)
+        return True
+
+    def _remember_unknown(self, key: str) -> None:
+        self._unknown[key] = time.monotonic() + self.unknown_ttl
+        self._unknown.move_to_end(key)
+        while len(self._unknown) > self.unknown_items:
+            self._unknown.popitem(last=False)
 
 
 async def revoke(repos: Repositories, key: str) -> ApiToken | None:

@@ -37,7 +37,7 @@ async def notices(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
                              dpa=DpaStatus.SIGNED)
         await store_inventory(db.repos, dataclasses.replace(inv, recipients=[*inv.recipients, mailer]), SeedReport())
         app = create_app(Settings(auth_required=False), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             yield c
         await db.client.drop_database(db.db.name)
 

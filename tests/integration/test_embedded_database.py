@@ -138,7 +138,7 @@ async def test_readiness_reads_real_data_and_reports_a_wedged_database(tmp_path:
         async with open_database(settings) as db:
             await db.repos.organizations.collection.insert_one({"_id": "probe-me"})
             app = create_app(settings, db)
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t",
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                          timeout=3) as c:
                 assert (await c.get("/health/ready")).status_code == 200
                 with wedged_sqlite(tmp_path):
