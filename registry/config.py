@@ -28,6 +28,9 @@ class Settings:
 
     mongodb_uri: str | None = None
     """A MongoDB-compatible server to use; None starts the embedded FerretDB."""
+    mongodb_password: str | None = field(default=None, repr=False)
+    """Read from the file MONGODB_PASSWORD_FILE names (a Docker secret), for the user the URI names; it stays
+    out of the URI, the environment and the process list."""
     data_dir: Path = PROJECT_ROOT / ".data"
     """Where the embedded database keeps its files (and its state)."""
     ferretdb_bin: Path = PROJECT_ROOT / "bin" / "ferretdb"
@@ -80,6 +83,8 @@ class Settings:
         """Read MONGODB_URI and REGISTRY_* variables; unset ones keep their defaults."""
         e = os.environ if env is None else env
         kw: dict[str, object] = {"mongodb_uri": e.get("MONGODB_URI") or None}
+        if e.get("MONGODB_PASSWORD_FILE"):
+            kw["mongodb_password"] = _secret(e["MONGODB_PASSWORD_FILE"])
         if "REGISTRY_DATA_DIR" in e:
             kw["data_dir"] = Path(e["REGISTRY_DATA_DIR"]).resolve()
         if "REGISTRY_FERRETDB_BIN" in e:
@@ -124,3 +129,14 @@ def _public_url(value: str) -> str:
         raise ValueError(f"REGISTRY_PUBLIC_URL must be an http(s) address such as https://ropa.example.com, "
                          f"without a query; got {value!r}")
     return value.strip()
+
+
+def _secret(path: str) -> str:
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as e:
+        raise ValueError(f"MONGODB_PASSWORD_FILE names {path}, which cannot be read ({e.strerror}); mount the "
+                         "secret there or unset the variable") from None
+    if not value:
+        raise ValueError(f"MONGODB_PASSWORD_FILE names {path}, which is empty; write the password into it")
+    return value

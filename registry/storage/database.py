@@ -57,6 +57,8 @@ def make_client(uri: str, settings: Settings, **kwargs: Any) -> AsyncMongoClient
         "socketTimeoutMS": max(settings.db_timeout_ms * 6, 30000),
         "appname": "registry",
     }
+    if settings.mongodb_password and settings.mongodb_uri:  # for the user named in MONGODB_URI
+        options["password"] = settings.mongodb_password
     return AsyncMongoClient(uri, **{**options, **kwargs})
 
 
