@@ -26,6 +26,8 @@ PROBE_EVERY = 5.0
 PROBE_TIMEOUT = 2.0
 WEDGED_AFTER = 3
 """Failed probes in a row (about 15 s) after which a running FerretDB is taken as wedged and restarted."""
+MAX_BACKOFF = 60.0
+"""Seconds between attempts while FerretDB fails to start again (doubling from `check_every`)."""
 
 
 async def supervise(database: Database, check_every: float = CHECK_EVERY, probe_every: float = PROBE_EVERY,
@@ -36,12 +38,17 @@ async def supervise(database: Database, check_every: float = CHECK_EVERY, probe_
         return
     failures = 0
     since_probe = 0.0
+    backoff = check_every
     while True:
         await asyncio.sleep(check_every)
         since_probe += check_every
         code = fdb.exit_code()
         if code is not None:
-            await _restart(database, f"it exited with code {code}")
+            if await _restart(database, f"it exited with code {code}"):
+                backoff = check_every
+            else:
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
             failures, since_probe = 0, 0.0
             continue
         if since_probe < probe_every:
@@ -60,14 +67,15 @@ async def supervise(database: Database, check_every: float = CHECK_EVERY, probe_
             failures = 0
 
 
-async def _restart(database: Database, why: str) -> None:
+async def _restart(database: Database, why: str) -> bool:
     fdb = database.embedded
     assert fdb is not None
     log.error("Restarting the embedded FerretDB (pid %s): %s.", fdb.pid, why)
     try:
         await asyncio.to_thread(fdb.stop_process)
         await start_embedded(fdb)
-    except EmbeddedDatabaseError as e:
-        log.error("The embedded FerretDB did not restart, trying again shortly: %s", e)
-        return
+    except (EmbeddedDatabaseError, OSError) as e:
+        log.error("The embedded FerretDB did not start again; trying again shortly: %s", e)
+        return False
     log.warning("The embedded FerretDB is back (pid %s).", fdb.pid)
+    return True

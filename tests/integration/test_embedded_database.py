@@ -13,6 +13,7 @@ import asyncio
 import fcntl
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -187,6 +188,32 @@ async def test_a_wedged_database_is_restarted(tmp_path: Path, caplog: pytest.Log
                     await asyncio.sleep(0.2)
             assert db.embedded.pid != first
             assert "answered no read for 2 probes" in caplog.text
+            await db.probe(5)
+        finally:
+            supervisor.cancel()
+
+
+async def test_the_supervisor_keeps_trying_while_the_database_cannot_start(tmp_path: Path,
+                                                                          caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, "registry.database")
+    binary = tmp_path / "ferretdb"
+    shutil.copy(BINARY, binary)
+    async with open_database(Settings(data_dir=tmp_path / "data", ferretdb_bin=binary)) as db:
+        assert db.embedded is not None and db.embedded.pid is not None
+        supervisor = asyncio.create_task(supervise(db, check_every=0.1, probe_every=60))
+        try:
+            binary.rename(tmp_path / "away")  # it cannot start again for a while
+            os.kill(db.embedded.pid, signal.SIGKILL)
+            for _ in range(100):
+                if "did not start again" in caplog.text:
+                    break
+                await asyncio.sleep(0.1)
+            assert "did not start again" in caplog.text and not supervisor.done()
+            (tmp_path / "away").rename(binary)
+            for _ in range(100):
+                if "is back" in caplog.text:
+                    break
+                await asyncio.sleep(0.1)
             await db.probe(5)
         finally:
             supervisor.cancel()
