@@ -50,15 +50,19 @@ class TokenChecker:
     - With the read cache on (the default), the checker holds every token of the current generation of the
       register: one read of the small tokens collection after each change, then checks in memory. Creating or
       revoking a token changes the generation, so a revoked token is refused at its next request, in every
-      process, and a new one is accepted at once.
+      process. A key that is not among them is refused without even reading the generation while the
+      tokens were confirmed current less than `known_for` seconds ago: a token created by another process is
+      accepted after at most that long (at once in the process that created it).
     - With the read cache off (REGISTRY_READ_CACHE_ITEMS=0), each check reads its token, and keys known not to
       exist are remembered for `unknown_ttl` seconds, at most `unknown_items` of them. A revocation still takes
       effect at the next request; a key is random, so no new token has a key remembered as unknown.
     """
 
-    def __init__(self, unknown_ttl: float = 10.0, unknown_items: int = 10_000):
-        self.unknown_ttl, self.unknown_items = unknown_ttl, unknown_items
+    def __init__(self, unknown_ttl: float = 10.0, unknown_items: int = 10_000, known_for: float = 1.0):
+        self.unknown_ttl, self.unknown_items, self.known_for = unknown_ttl, unknown_items, known_for
         self._unknown: OrderedDict[str, float] = OrderedDict()
+        self._held: tuple[object, str | None, float, dict[str, ApiToken]] | None = None
+        """(the read cache, its generation, when confirmed, the tokens) of the last check."""
 
     async def verify(self, repos: Repositories, presented: str) -> ApiToken | None:
         m = TOKEN.match(presented.strip())
@@ -66,7 +70,14 @@ class TokenChecker:
             return None
         key = m.group(1)
         if repos.cache.enabled:
-            token = (await repos.cache.whole(repos.tokens)).get(key)
+            held = self._held
+            if held is not None and held[0] is repos.cache and held[1] == repos.cache.held \
+                    and time.monotonic() - held[2] < self.known_for and key not in held[3]:
+                return None
+            started = time.monotonic()
+            tokens: dict[str, ApiToken] = await repos.cache.whole(repos.tokens)
+            self._held = (repos.cache, repos.cache.held, started, tokens)
+            token = tokens.get(key)
         elif self._known_unknown(key):
             return None
         else:
