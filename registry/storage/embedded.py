@@ -70,6 +70,13 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _read_pid(path: Path) -> int | None:
     try:
         return int(path.read_text().strip() or "0") or None
@@ -168,16 +175,21 @@ class EmbeddedFerretDB:
         return True
 
     def _stop_orphan(self, fd: int) -> None:
-        """The lock is held: by a living registry (refuse), or by a FerretDB whose registry is gone (stop it)."""
+        """The lock is held: by a living registry (refuse), or by a FerretDB whose registry is gone (stop it).
+        A FerretDB is an orphan when its parent is not the registry named in the lock file (it was re-parented
+        when that registry died), which holds even if the registry's pid has since been reused."""
         text = os.pread(fd, 32, 0).strip()
         owner = int(text) if text.isdigit() else 0
-        if owner and _alive(owner):
+        pid = _read_pid(self.data_dir / PID_NAME)
+        database = pid if pid is not None and self._is_our_database(pid) and _alive(pid) else None
+        orphan = database is not None and _parent(database) != owner
+        if not orphan and owner and _alive(owner):
             raise EmbeddedDatabaseError(
                 f"Another registry (pid {owner}) is already using the data folder {self.data_dir}. Stop it "
                 "first, or point REGISTRY_DATA_DIR at another folder.")
-        pid = _read_pid(self.data_dir / PID_NAME)
-        if pid is None or not self._is_our_database(pid):
+        if database is None:
             return
+        pid = database
         log.warning("A FerretDB (pid %d) left running by a stopped registry still serves %s; stopping it.",
                     pid, self.data_dir)
         os.kill(pid, signal.SIGTERM)
