@@ -1,4 +1,5 @@
-"""The command line: `registry serve | seed | export-schema` (also `python -m registry`)."""
+"""The command line (also `python -m registry`): `serve`, `seed`, `check`, `records`, `export`, `import`,
+`token create | list | revoke` and `export-schema`. Each command is a thin wrapper over a service."""
 
 from __future__ import annotations
 
@@ -181,7 +182,13 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 print("Nothing applied. Run again with --yes to apply this plan.")
                 return 0
-            await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
+            conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
+            if conflicts:
+                print(f"Applied, except {len(conflicts)} record(s) someone changed while the import ran; they keep "
+                      "that change. Export again to see them, then re-import if the file's version should win:")
+                for i in conflicts:
+                    print(f"  conflict  {i}")
+                return 3
             print("Applied.")
             return 0
 

@@ -31,6 +31,11 @@ fi
 
 bash scripts/fetch-graphiql.sh
 
+# graphql-schema-linter for the schema test (npm, exactly the versions of its package-lock.json).
+if [ "$purpose" = test ] && command -v npm >/dev/null && [ ! -x tests/schema_lint/node_modules/.bin/graphql-schema-linter ]; then
+  (cd tests/schema_lint && npm ci --no-audit --no-fund --silent) >&2 || echo "Could not install graphql-schema-linter." >&2
+fi
+
 # Headless Chromium drives the GraphiQL page in the browser test (Debian's package).
 if [ "$purpose" = test ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -25,6 +23,7 @@ from registry.services.seeding import seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.embedded import EmbeddedFerretDB
+from tests.support import GraphQLClient, bearer
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +53,6 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
         await db.client.drop_database(db.db.name)
 
 
-@asynccontextmanager
-async def own_database(settings: Settings, name: str, **client_kwargs: Any) -> AsyncIterator[Database]:
-    """A seeded database of the test's own on the same server, dropped afterwards (for tests that change data)."""
-    assert settings.mongodb_uri
-    async with open_database(Settings(mongodb_uri=settings.mongodb_uri + name), **client_kwargs) as db:
-        await seed(db.repos, settings.seed_dir)
-        try:
-            yield db
-        finally:
-            await db.client.drop_database(db.db.name)
-
-
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def tokens(database: Database) -> dict[str, str]:
     """A token of each role, by role name (viewer, editor, admin)."""
@@ -74,10 +61,6 @@ async def tokens(database: Database) -> dict[str, str]:
         _, text = await create_token(database.repos, f"test {role.value.lower()}", role)
         out[role.value.lower()] = text
     return out
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
@@ -104,23 +87,6 @@ async def editor(anonymous: httpx.AsyncClient, tokens: dict[str, str]) -> AsyncI
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                  headers=bearer(tokens["editor"])) as c:
         yield GraphQLClient(c)
-
-
-class GraphQLClient:
-    """Sends GraphQL over HTTP, as internal tools and GraphiQL do."""
-
-    def __init__(self, http: httpx.AsyncClient):
-        self.http = http
-
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        r = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
-        assert r.status_code < 500, r.text
-        return dict(r.json())
-
-    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        body = await self(query, variables)
-        assert not body.get("errors"), body["errors"]
-        return dict(body["data"])
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -1,25 +1,226 @@
-"""Invariants of an inventory, checked against the reference data, with no I/O.
+"""Invariants of the register's records, checked against what they refer to, with no I/O.
 
-Every problem names the path of the offending field, what is wrong, and what to do about it.
+A record is checked on its own against a `Known` view of the register: the records it names. A whole inventory
+is checked against itself and the reference data (seed, import); an edit against just the records it names,
+which the editing service reads (`wanted` says which). Every problem names the path of the offending field,
+what is wrong, and what to do about it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
+from registry.domain import models as m
 from registry.domain.durations import is_iso_duration
 from registry.domain.errors import Problem
 from registry.domain.inventory import Inventory, ReferenceData
-from registry.domain.models import BasisAssignment, Source
+from registry.domain.kinds import (
+    BY_COLLECTION,
+    INVENTORY,
+    RecordKind,
+    Style,
+    kind_of,
+    organization_of,
+    target_id,
+    values_at,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CATEGORY_KEY = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
 
 
-def _duplicates(path: str, keys: Iterable[str]) -> list[Problem]:
+class Known(Protocol):
+    """What a record may refer to."""
+
+    def get(self, collection: str, id_: str) -> Any | None:
+        """The record of that kind with that id, or None when the register has none."""
+
+    @property
+    def documents(self) -> set[str] | None:
+        """Keys of the organisation's source documents; None when sources are not to be checked."""
+
+
+class KnownRecords:
+    """A `Known` over records in memory, by collection and id."""
+
+    def __init__(self, records: Iterable[Any] = (), documents: Iterable[str] | None = None):
+        self.by_id: dict[str, dict[str, Any]] = {}
+        self._documents = set(documents) if documents is not None else None
+        self.add(records)
+
+    def add(self, records: Iterable[Any]) -> None:
+        for r in records:
+            self.by_id.setdefault(kind_of(r).collection, {})[r.id] = r
+
+    def get(self, collection: str, id_: str) -> Any | None:
+        return self.by_id.get(collection, {}).get(id_)
+
+    @property
+    def documents(self) -> set[str] | None:
+        return self._documents
+
+
+def known_in(inv: Inventory, ref: ReferenceData) -> KnownRecords:
+    """Everything an inventory's records may refer to: the inventory itself and the reference data."""
+    known = KnownRecords(documents=[d.key for d in inv.organization.documents])
+    known.add([*ref.legal_bases, *ref.transfer_mechanisms, *ref.countries, *ref.data_categories,
+               inv.organization])
+    for kind in INVENTORY:
+        known.add(inv.of(kind))
+    return known
+
+
+def _join(prefix: str, path: str) -> str:
+    return f"{prefix}.{path}" if prefix and path else prefix or path
+
+
+def references(record: Any) -> Iterator[tuple[str, str, str]]:
+    """(field path, target collection, target id) for everything a record names, its taxonomy parent included."""
+    kind = kind_of(record)
+    org = organization_of(record) if kind.collection != "organizations" else None
+    for ref in kind.references:
+        for path, value in values_at(record, ref.path):
+            yield path, ref.target, target_id(ref, org, value)
+    for name in kind.parents:
+        parent = getattr(record, name, None)
+        if parent:
+            yield "key", kind.collection, str(parent)
+            if org:
+                yield "key", kind.collection, m.scoped_id(org, str(parent))
+
+
+def wanted(record: Any) -> dict[str, set[str]]:
+    """The ids, by collection, that validating `record` looks up: what an edit must read first."""
+    out: dict[str, set[str]] = {}
+    for _, target, id_ in references(record):
+        out.setdefault(target, set()).add(id_)
+    if isinstance(record, m.DataCategory) and record.organization:
+        out.setdefault("data_categories", set()).add(record.key)  # must not repeat a shared key
+    return out
+
+
+def sources(value: Any, path: str = "") -> Iterator[tuple[str, m.Source]]:
+    """(field path, source) for every document source anywhere in a record."""
+    if isinstance(value, m.Source):
+        yield path, value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from sources(getattr(value, f.name), _join(path, f.name))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from sources(v, f"{path}[{i}]")
+
+
+def _period(path: str, value: str | None) -> list[Problem]:
+    if value is not None and not is_iso_duration(value):
+        return [Problem(path, f"'{value}' is not an ISO 8601 duration; write e.g. P90D, P2Y, P26M or PT72H",
+                        "INVALID_DURATION")]
+    return []
+
+
+def _empty(path: str, value: str, what: str, advice: str) -> list[Problem]:
+    return [] if value.strip() else [Problem(path, f"the {what} is empty; {advice}", "EMPTY")]
+
+
+def _organization(o: m.Organization, known: Known, p: str) -> list[Problem]:
+    problems = []
+    if not SLUG.match(o.slug):
+        problems.append(Problem(_join(p, "slug"), f"'{o.slug}' must be lowercase letters, digits and hyphens",
+                                "INVALID_SLUG"))
+    problems += _empty(_join(p, "legal_name"), o.legal_name, "legal name", "give the name the documents use")
+    problems += _period(_join(p, "subprocessor_notice_period"), o.subprocessor_notice_period)
+    problems += duplicates(_join(p, "documents"), (d.key for d in o.documents))
+    for i, c in enumerate(o.commitments):
+        problems += _period(_join(p, f"commitments[{i}].period"), c.period)
+    return problems
+
+
+def _data_category(c: m.DataCategory, known: Known, p: str) -> list[Problem]:
+    path = _join(p, "key")
+    if not CATEGORY_KEY.match(c.key):
+        return [Problem(path, f"'{c.key}' is not a dotted lowercase key like user.contact.email", "INVALID_KEY")]
+    if c.organization is None:
+        return []
+    shared = known.get("data_categories", c.key)
+    if shared is not None and shared.organization is None:
+        return [Problem(path, f"'{c.key}' is already in the shared taxonomy; refer to it instead", "DUPLICATE_KEY")]
+    parent = c.parent_key
+    if parent is None or (known.get("data_categories", parent) is None
+                          and known.get("data_categories", m.scoped_id(c.organization, parent)) is None):
+        return [Problem(path, f"'{c.key}' must sit under an existing category (its parent '{parent}' does not "
+                        "exist)", "UNKNOWN_PARENT")]
+    return []
+
+
+def _processing_activity(a: m.ProcessingActivity, known: Known, p: str) -> list[Problem]:
+    problems = _empty(_join(p, "name"), a.name, "name", "name the activity as the privacy team knows it")
+    for i, pa in enumerate(a.purposes):
+        for field, art9 in (("lawful_bases", False), ("special_category_conditions", True)):
+            for j, b in enumerate(getattr(pa, field)):
+                basis = known.get("legal_bases", b.basis)
+                if basis is not None and art9 != basis.code.startswith("art9-"):
+                    want = "an Art 9(2) condition (GDPR:art9-...)" if art9 else \
+                        "a lawful basis, not an Art 9(2) condition"
+                    problems.append(Problem(_join(p, f"purposes[{i}].{field}[{j}].basis"),
+                                            f"'{b.basis}' is not {want}", "WRONG_BASIS_KIND"))
+    return problems
+
+
+def _retention_rule(r: m.RetentionRule, known: Known, p: str) -> list[Problem]:
+    return _period(_join(p, "period"), r.period)
+
+
+KIND_RULES: dict[str, Callable[[Any, Known, str], list[Problem]]] = {
+    "organizations": _organization,
+    "data_categories": _data_category,
+    "processing_activities": _processing_activity,
+    "retention_rules": _retention_rule,
+}
+"""The invariants particular to a kind, beyond keys, references and sources."""
+
+
+def validate_record(record: Any, known: Known, prefix: str = "",
+                    checked: set[tuple[str, str]] | None = None) -> list[Problem]:
+    """Every problem of one record. References in `checked` (collection, id) were valid before and are not
+    looked up again."""
+    kind = kind_of(record)
+    problems: list[Problem] = []
+    if kind.scope.value == "ORGANIZATION" and not SLUG.match(record.key):
+        problems.append(Problem(_join(prefix, "key"), f"'{record.key}' must be lowercase letters, digits and "
+                                "hyphens", "INVALID_KEY"))
+    for path, target, id_ in references(record):
+        if path == "key":  # the taxonomy's parent: its own rule says what is wrong
+            continue
+        if checked and (target, id_) in checked:
+            continue
+        if known.get(target, id_) is None:
+            problems.append(_unknown(kind, _join(prefix, path), target, id_))
+    documents = known.documents
+    if documents is not None:
+        for path, src in sources(record):
+            if src.document not in documents:
+                problems.append(Problem(_join(_join(prefix, path), "document"),
+                                        f"'{src.document}' is not one of the organisation's documents "
+                                        f"({', '.join(sorted(documents)) or 'none listed'}); add it under "
+                                        "organization.documents", "UNKNOWN_DOCUMENT"))
+    rule = KIND_RULES.get(kind.collection)
+    if rule:
+        problems += rule(record, known, prefix)
+    return problems
+
+
+def _unknown(kind: RecordKind, path: str, target: str, id_: str) -> Problem:
+    t = BY_COLLECTION[target]
+    shown = id_.split("/", 1)[1] if "/" in id_ and t.scope.value in ("ORGANIZATION", "TAXONOMY") else id_
+    what = "country code" if target == "countries" else t.label
+    return Problem(path, f"unknown {what} '{shown}'; {t.hint}", t.unknown_code)
+
+
+def duplicates(path: str, keys: Iterable[str]) -> list[Problem]:
     return [
         Problem(path, f"key '{k}' is used {n} times; each key must be unique within the list", "DUPLICATE_KEY")
         for k, n in Counter(keys).items()
@@ -29,10 +230,10 @@ def _duplicates(path: str, keys: Iterable[str]) -> list[Problem]:
 
 def validate_reference(ref: ReferenceData) -> list[Problem]:
     """Check the shared reference data: unique keys and a taxonomy whose parents exist."""
-    problems = _duplicates("legal_bases", (b.id for b in ref.legal_bases))
-    problems += _duplicates("transfer_mechanisms", (m.code for m in ref.transfer_mechanisms))
-    problems += _duplicates("countries", (c.code for c in ref.countries))
-    problems += _duplicates("data_categories", (c.key for c in ref.data_categories))
+    problems = duplicates("legal_bases", (b.id for b in ref.legal_bases))
+    problems += duplicates("transfer_mechanisms", (x.code for x in ref.transfer_mechanisms))
+    problems += duplicates("countries", (c.code for c in ref.countries))
+    problems += duplicates("data_categories", (c.key for c in ref.data_categories))
     keys = {c.key for c in ref.data_categories}
     for i, c in enumerate(ref.data_categories):
         if not CATEGORY_KEY.match(c.key):
@@ -46,139 +247,15 @@ def validate_reference(ref: ReferenceData) -> list[Problem]:
 
 def validate_inventory(inv: Inventory, ref: ReferenceData) -> list[Problem]:
     """Every problem of an inventory; an empty list means it can be stored."""
-    org = inv.organization
-    problems: list[Problem] = []
-    countries = {c.code for c in ref.countries}
-    bases = {b.id: b for b in ref.legal_bases}
-    mechanisms = {m.code for m in ref.transfer_mechanisms}
-    shared_categories = {c.key for c in ref.data_categories}
-    own_categories = {c.key for c in inv.data_categories}
-    documents = {d.key for d in org.documents}
-
-    def country(path: str, code: str | None) -> None:
-        if code is not None and code not in countries:
-            problems.append(
-                Problem(path, f"unknown country code '{code}'; use an ISO 3166-1 alpha-2 code from the countries list",
-                        "UNKNOWN_COUNTRY")
-            )
-
-    def source(path: str, src: Source | None) -> None:
-        if src is not None and src.document not in documents:
-            problems.append(
-                Problem(f"{path}.document", f"'{src.document}' is not one of the organisation's documents "
-                        f"({', '.join(sorted(documents)) or 'none listed'}); add it under organization.documents",
-                        "UNKNOWN_DOCUMENT")
-            )
-
-    def period(path: str, value: str | None) -> None:
-        if value is not None and not is_iso_duration(value):
-            problems.append(
-                Problem(path, f"'{value}' is not an ISO 8601 duration; write e.g. P90D, P2Y, P26M or PT72H",
-                        "INVALID_DURATION")
-            )
-
-    def refs(path: str, wanted: Iterable[str], known: set[str], what: str) -> None:
-        for i, key in enumerate(wanted):
-            if key not in known:
-                problems.append(Problem(f"{path}[{i}]", f"unknown {what} '{key}'; define it first or fix the key",
-                                        "UNKNOWN_REFERENCE"))
-
-    def basis(path: str, a: BasisAssignment, art9: bool) -> None:
-        b = bases.get(a.basis)
-        if b is None:
-            problems.append(Problem(f"{path}.basis", f"unknown lawful basis '{a.basis}'; use FRAMEWORK:code from "
-                                    "the legal bases list, e.g. GDPR:contract", "UNKNOWN_LEGAL_BASIS"))
-        elif art9 != b.code.startswith("art9-"):
-            want = "an Art 9(2) condition (GDPR:art9-...)" if art9 else "a lawful basis, not an Art 9(2) condition"
-            problems.append(Problem(f"{path}.basis", f"'{a.basis}' is not {want}", "WRONG_BASIS_KIND"))
-        source(f"{path}.source", a.source)
-
-    if not SLUG.match(org.slug):
-        problems.append(Problem("organization.slug", f"'{org.slug}' must be lowercase letters, digits and hyphens",
-                                "INVALID_SLUG"))
-    if not org.legal_name.strip():
-        problems.append(Problem("organization.legal_name", "the legal name is empty; give the name the documents use",
-                                "EMPTY"))
-    country("organization.country", org.country)
-    period("organization.subprocessor_notice_period", org.subprocessor_notice_period)
-    problems += _duplicates("organization.documents", (d.key for d in org.documents))
-    for i, c in enumerate(org.commitments):
-        period(f"organization.commitments[{i}].period", c.period)
-        source(f"organization.commitments[{i}].source", c.source)
-    for i, ct in enumerate(org.contacts):
-        source(f"organization.contacts[{i}].source", ct.source)
-    if org.minimum_age:
-        source("organization.minimum_age.source", org.minimum_age.source)
-
-    for i, cat in enumerate(inv.data_categories):
-        p = f"data_categories[{i}]"
-        if not CATEGORY_KEY.match(cat.key):
-            problems.append(Problem(f"{p}.key", f"'{cat.key}' is not a dotted lowercase key like user.contact.email",
-                                    "INVALID_KEY"))
-        elif cat.key in shared_categories:
-            problems.append(Problem(f"{p}.key", f"'{cat.key}' is already in the shared taxonomy; refer to it instead",
-                                    "DUPLICATE_KEY"))
-        elif cat.parent_key is None or cat.parent_key not in shared_categories | own_categories:
-            problems.append(Problem(f"{p}.key", f"'{cat.key}' must sit under an existing category (its parent "
-                                    f"'{cat.parent_key}' does not exist)", "UNKNOWN_PARENT"))
-        source(f"{p}.source", cat.source)
-    # Records refer to data categories by id: a shared key, or slug/key for the organisation's own.
-    categories = shared_categories | {c.id for c in inv.data_categories}
-
-    lists: dict[str, list[Any]] = {
-        "data_subjects": inv.data_subjects,
-        "purposes": inv.purposes,
-        "recipients": inv.recipients,
-        "transfers": inv.transfers,
-        "retention_rules": inv.retention_rules,
-        "security_measures": inv.security_measures,
-        "processing_activities": inv.processing_activities,
-    }
-    for name, records in lists.items():
-        problems += _duplicates(name, (r.key for r in records))
+    known = known_in(inv, ref)
+    problems = validate_record(inv.organization, known, "organization")
+    for kind in INVENTORY:
+        records = inv.of(kind)
+        problems += duplicates(kind.collection, (r.key for r in records))
         for i, r in enumerate(records):
-            if not SLUG.match(r.key):
-                problems.append(Problem(f"{name}[{i}].key", f"'{r.key}' must be lowercase letters, digits and hyphens",
-                                        "INVALID_KEY"))
-            source(f"{name}[{i}].source", r.source)
-    problems += _duplicates("data_categories", (c.key for c in inv.data_categories))
-
-    recipients = {r.key for r in inv.recipients}
-    for i, r in enumerate(inv.recipients):
-        for j, code in enumerate(r.countries):
-            country(f"recipients[{i}].countries[{j}]", code)
-    for i, t in enumerate(inv.transfers):
-        country(f"transfers[{i}].origin", t.origin)
-        country(f"transfers[{i}].destination", t.destination)
-        if t.recipient is not None and t.recipient not in recipients:
-            problems.append(Problem(f"transfers[{i}].recipient", f"unknown recipient '{t.recipient}'",
-                                    "UNKNOWN_REFERENCE"))
-        if t.mechanism is not None and t.mechanism not in mechanisms:
-            problems.append(Problem(f"transfers[{i}].mechanism", f"unknown transfer mechanism '{t.mechanism}'; use a "
-                                    "code from the transfer mechanisms list, e.g. scc-2021-module-2",
-                                    "UNKNOWN_MECHANISM"))
-    for i, rr in enumerate(inv.retention_rules):
-        period(f"retention_rules[{i}].period", rr.period)
-        refs(f"retention_rules[{i}].data_categories", rr.data_categories, categories, "data category")
-
-    keys = {name: {r.key for r in records} for name, records in lists.items()}
-    for i, a in enumerate(inv.processing_activities):
-        p = f"processing_activities[{i}]"
-        if not a.name.strip():
-            problems.append(Problem(f"{p}.name", "the name is empty; name the activity as the privacy team knows it",
-                                    "EMPTY"))
-        for j, pa in enumerate(a.purposes):
-            if pa.purpose not in keys["purposes"]:
-                problems.append(Problem(f"{p}.purposes[{j}].purpose", f"unknown purpose '{pa.purpose}'",
-                                        "UNKNOWN_REFERENCE"))
-            for k, b in enumerate(pa.lawful_bases):
-                basis(f"{p}.purposes[{j}].lawful_bases[{k}]", b, art9=False)
-            for k, b in enumerate(pa.special_category_conditions):
-                basis(f"{p}.purposes[{j}].special_category_conditions[{k}]", b, art9=True)
-        refs(f"{p}.data_categories", a.data_categories, categories, "data category")
-        refs(f"{p}.data_subjects", a.data_subjects, keys["data_subjects"], "data-subject category")
-        refs(f"{p}.recipients", a.recipients, keys["recipients"], "recipient")
-        refs(f"{p}.transfers", a.transfers, keys["transfers"], "transfer")
-        refs(f"{p}.retention_rules", a.retention_rules, keys["retention_rules"], "retention rule")
-        refs(f"{p}.security_measures", a.security_measures, keys["security_measures"], "security measure")
+            problems += validate_record(r, known, f"{kind.collection}[{i}]")
     return problems
+
+
+__all__ = ["Known", "KnownRecords", "Style", "validate_inventory", "validate_record", "validate_reference",
+           "wanted", "known_in", "references"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -50,12 +50,6 @@ class BatchLoader(Generic[K, V]):
             return False, None
         return True, future.result()
 
-    def prime(self, key: K, value: V) -> None:
-        if key not in self.cache:
-            future: asyncio.Future[V] = asyncio.get_running_loop().create_future()
-            future.set_result(value)
-            self.cache[key] = future
-
     async def _dispatch(self) -> None:
         quiet, seen = 0, -1
         while quiet < SETTLE_ROUNDS:
@@ -79,6 +73,3 @@ class BatchLoader(Generic[K, V]):
         if self.pending:  # keys that arrived while this round was reading
             self.round = asyncio.ensure_future(self._dispatch())
 
-
-def loader(load_fn: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> BatchLoader[Any, Any]:
-    return BatchLoader(load_fn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +16,12 @@ from registry.storage.repositories import Repositories
 
 @dataclass
 class Context:
-    """What a resolver may use: the repositories and this request's loaders."""
+    """What a resolver may use: the repositories, this request's loaders, and its read of the register's
+    generation (shared with the token check, so a request reads it once)."""
 
     repos: Repositories
     loaders: Loaders
+    generation: Callable[[], Awaitable[str | None]]
     request: Any = None
     response: Any = None
     limits: Limits = field(default_factory=Limits)

@@ -17,8 +17,7 @@ from typing import Any, Optional
 
 import strawberry
 
-from registry.domain.inventory import EDITABLE_RECORDS
-from registry.graphql.types import base  # noqa: F401 - registers the domain enums with strawberry
+from registry.graphql import base  # noqa: F401 - registers the domain enums with strawberry
 
 FIELD_DOCS = {
     "slug": "Short unique name of the organisation (lowercase letters, digits, hyphens). Cannot change later.",
@@ -154,5 +153,3 @@ def to_plain(value: Any) -> Any:
         return [to_plain(v) for v in value]
     return value
 
-
-EDITABLE = EDITABLE_RECORDS

@@ -7,9 +7,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from registry.domain.history import HistoryEntry
+from registry.domain.kinds import REFERENCE_DATA
 from registry.graphql.batching import BatchLoader as DataLoader
 from registry.storage.cache import ReadCache
 from registry.storage.repositories import Repositories, Repository
+
+Generation = Callable[[], Awaitable[str | None]]
 
 
 def _by_id(repo: Repository[Any], cache: ReadCache, generation: Generation) -> DataLoader[str, Any]:
@@ -28,10 +32,23 @@ def _by_organization(repo: Repository[Any]) -> DataLoader[str, list[Any]]:
     return DataLoader(load_fn=load)
 
 
+def _history(repo: Repository[HistoryEntry]) -> DataLoader[tuple[str, str], list[HistoryEntry]]:
+    """Committed history of records by (collection, id): one query for every record of a nesting level."""
+    async def load(keys: Sequence[tuple[str, str]]) -> list[list[HistoryEntry]]:
+        ids = sorted({i for _, i in keys})
+        query: dict[str, Any] = {"entity_id": ids[0] if len(ids) == 1 else {"$in": ids}, "committed": True}
+        found: dict[tuple[str, str], list[HistoryEntry]] = {}
+        for e in await repo.find(query):
+            found.setdefault((e.entity_type, e.entity_id), []).append(e)
+        return [sorted(found.get(k, []), key=lambda e: e.version) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
 # Small, static collections that nearly every answer needs: read whole, at most once per request. Their records
 # are asked for from several parents (a transfer's destination, a subprocessor's countries) whose loads can land
 # in different event-loop ticks; reading the collection once keeps it to one command whatever the timing.
-REFERENCE = ("countries", "legal_bases", "transfer_mechanisms")
+REFERENCE = tuple(k.collection for k in REFERENCE_DATA)
 
 
 def _whole_collection(repo: Repository[Any], cache: ReadCache, generation: Generation) -> DataLoader[str, Any]:
@@ -50,9 +67,6 @@ def _whole_collection(repo: Repository[Any], cache: ReadCache, generation: Gener
     return DataLoader(load_fn=load)
 
 
-Generation = Callable[[], Awaitable[str | None]]
-
-
 class _OnDemand(dict[str, Any]):
     """A loader per collection name, made at its first use."""
 
@@ -66,20 +80,10 @@ class _OnDemand(dict[str, Any]):
 
 
 class Loaders:
-    """A loader by id and a loader by organisation for every collection."""
+    """A loader by id and a loader by organisation for every collection, and one for records' history."""
 
-    def __init__(self, repos: Repositories):
-        checked: asyncio.Future[tuple[str, int]] | None = None
-
-        async def generation() -> str | None:
-            """The register's generation, read once per request, at its first cached read."""
-            nonlocal checked
-            if not repos.cache.enabled:
-                return None
-            if checked is None:
-                checked = asyncio.ensure_future(repos.cache.generation())
-            return (await checked)[0]
-
+    def __init__(self, repos: Repositories, generation: Generation | None = None):
+        generation = generation or repos.cache.snapshot()
         by_name = {r.name: r for r in repos.all()}
 
         def by_id(name: str) -> DataLoader[str, Any]:
@@ -93,6 +97,7 @@ class Loaders:
         self.by_organization: dict[str, DataLoader[str, list[Any]]] = _OnDemand(
             lambda name: _by_organization(by_name[name])
         )
+        self.history = _history(repos.history)
 
     async def many(self, collection: str, ids: Sequence[str]) -> list[Any]:
         """The records with these ids, in order, skipping ids that resolve to nothing."""

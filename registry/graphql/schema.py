@@ -1,4 +1,4 @@
-"""The root schema: combines the Query and Mutation types, with the request limits of the settings."""
+"""The root schema: combines each area's Query and Mutation types, with the request limits of the settings."""
 
 from __future__ import annotations
 
@@ -16,12 +16,30 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from registry.config import Limits
+from registry.graphql.audit.queries import AuditQuery
+from registry.graphql.compliance.queries import ComplianceQuery
 from registry.graphql.errors_mask import RegistryErrors
-from registry.graphql.mutations import Mutation
-from registry.graphql.queries import Query
+from registry.graphql.inventory.mutations import InventoryMutation
+from registry.graphql.inventory.queries import InventoryQuery
+from registry.graphql.reference.mutations import ReferenceMutation
+from registry.graphql.reference.queries import ReferenceQuery
+from registry.graphql.subprocessors.mutations import SubprocessorsMutation
+from registry.graphql.subprocessors.queries import SubprocessorsQuery
+from registry.graphql.tokens.mutations import TokensMutation
+from registry.graphql.tokens.queries import TokensQuery
 
 DOCUMENT_CACHE = 256
 """Distinct query texts whose parse and validation are kept (least recently used first out)."""
+
+
+@strawberry.type(description="Questions the register answers.")
+class Query(InventoryQuery, SubprocessorsQuery, ReferenceQuery, ComplianceQuery, AuditQuery, TokensQuery):
+    pass
+
+
+@strawberry.type(description="Changes to the register.")
+class Mutation(InventoryMutation, SubprocessorsMutation, ReferenceMutation, TokensMutation):
+    pass
 
 
 def build_schema(limits: Limits | None = None, development: bool = False) -> strawberry.Schema:

@@ -9,11 +9,13 @@ import yaml
 
 from registry.domain import models as m
 from registry.domain.errors import InvalidInventory, Problem
-from registry.domain.inventory import SCOPED_RECORDS, Inventory, ReferenceData
+from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.kinds import DATA_CATEGORY, INVENTORY, category_id
 from registry.storage.codec import DecodeError, decode
 
-SCOPED_LISTS = SCOPED_RECORDS
-TOP_LEVEL = {"organization", "data_categories", *SCOPED_LISTS}
+LISTS = [k for k in INVENTORY if k is not DATA_CATEGORY]
+"""The file's lists of records, after the organisation's own data categories."""
+TOP_LEVEL = {"organization", DATA_CATEGORY.collection, *(k.collection for k in LISTS)}
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -134,20 +136,20 @@ def inventory_from_mapping(data: Any, where: str, reference: ReferenceData) -> I
         own = [decode(m.DataCategory, {**c, "organization": slug}, strict=True, where=f"data_categories[{i}]")
                for i, c in enumerate(data.get("data_categories") or [])]
         shared = {c.key for c in reference.data_categories}
-        own_keys = {c.key for c in own}
 
-        def category_id(key: str) -> str:
-            return m.scoped_id(slug, key) if key in own_keys and key not in shared else key
+        def category(key: str) -> str:
+            return category_id(slug, key, key in shared)
 
         lists: dict[str, list[Any]] = {}
-        for name, cls in SCOPED_LISTS.items():
+        for kind in LISTS:
+            name, cls = kind.collection, kind.cls
             items: list[Any] = []
             for i, raw in enumerate(data.get(name) or []):
                 if not isinstance(raw, dict):
                     raise DecodeError(f"{name}[{i}]: expected a mapping")
                 raw = {**raw, "organization": slug}
                 if "data_categories" in raw and isinstance(raw["data_categories"], list):
-                    raw["data_categories"] = [category_id(k) if isinstance(k, str) else k
+                    raw["data_categories"] = [category(k) if isinstance(k, str) else k
                                               for k in raw["data_categories"]]
                 items.append(decode(cls, raw, strict=True, where=f"{name}[{i}]"))
             lists[name] = items

@@ -14,15 +14,14 @@ from typing import Any
 
 from registry.domain.errors import InvalidInventory
 from registry.domain.inventory import Inventory
+from registry.domain.kinds import INVENTORY, ORGANIZATION
 from registry.domain.validation import validate_inventory
 from registry.services.editing import Editor
-from registry.services.inventory_files import SCOPED_LISTS, inventory_from_mapping
+from registry.services.inventory_files import LISTS, inventory_from_mapping
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.codec import encode
-from registry.storage.repositories import Repositories, _same
+from registry.storage.repositories import Repositories, same
 
-ORDER = ["data_categories", "data_subjects", "purposes", "recipients", "transfers", "retention_rules",
-         "security_measures", "processing_activities"]
 BOOKKEEPING = ("organization", "version", "archived")
 
 
@@ -45,14 +44,14 @@ def export_mapping(inv: Inventory) -> dict[str, Any]:
     org["slug"] = slug
     out: dict[str, Any] = {"organization": {"slug": slug, **{k: v for k, v in org.items() if k != "slug"}}}
     out["data_categories"] = [_clean(type(c), encode(c)) for c in inv.data_categories]
-    for name in SCOPED_LISTS:
+    for kind in LISTS:
         items = []
-        for r in getattr(inv, name):
+        for r in inv.of(kind):
             d = _clean(type(r), encode(r))
             if "data_categories" in d:
                 d["data_categories"] = keys(d["data_categories"])
             items.append(d)
-        out[name] = items
+        out[kind.collection] = items
     return out
 
 
@@ -98,16 +97,17 @@ async def plan(repos: Repositories, data: Any, where: str) -> Plan:
     except LookupError:
         current = None
     p = Plan(inv)
-    for name in ["organizations", *ORDER]:
-        new = [inv.organization] if name == "organizations" else getattr(inv, name)
-        old = ([current.organization] if name == "organizations" else getattr(current, name)) if current else []
-        repo = getattr(repos, name)
+    for kind in (ORGANIZATION, *INVENTORY):
+        name = kind.collection
+        new = [inv.organization] if kind is ORGANIZATION else inv.of(kind)
+        old = ([current.organization] if kind is ORGANIZATION else current.of(kind)) if current else []
+        repo = repos.of(kind)
         old_docs = {o.id: repo.to_doc(o) for o in old}
         for r in new:
             doc = repo.to_doc(r)
             if r.id not in old_docs:
                 p.create.setdefault(name, []).append(r.id)
-            elif not _same(old_docs[r.id], doc):
+            elif not same(old_docs[r.id], doc):
                 p.change.setdefault(name, []).append(r.id)
             else:
                 p.unchanged += 1
@@ -117,20 +117,25 @@ async def plan(repos: Repositories, data: Any, where: str) -> Plan:
     return p
 
 
-async def apply(repos: Repositories, p: Plan, actor: str, progress: Callable[[int], None] | None = None) -> None:
-    """Carry out a plan: create and change with history, then archive what the file no longer lists."""
+async def apply(repos: Repositories, p: Plan, actor: str,
+                progress: Callable[[int], None] | None = None) -> list[str]:
+    """Carry out a plan: create and change with history, then archive what the file no longer lists. Returns the
+    ids of records someone else changed while the import ran: those keep the other change (the file's version
+    of them is not applied), and the import says so."""
     from registry.services.seeding import SeedReport, store_inventory
 
-    await store_inventory(repos, p.inventory, SeedReport(), actor)
+    report = SeedReport()
+    await store_inventory(repos, p.inventory, report, actor)
     if progress:
         progress(sum(len(v) for d in (p.create, p.change) for v in d.values()))
     editor = Editor(repos)
-    for name in reversed(ORDER):  # activities first: they are what refers to the rest
-        for id_ in p.archive.get(name, []):
-            record = await getattr(repos, name).get(id_)
+    for kind in reversed(INVENTORY):  # activities first: they are what refers to the rest
+        for id_ in p.archive.get(kind.collection, []):
+            record = await repos.of(kind).get(id_)
             if record is not None:
-                result = await editor.archive(name, id_, record.version, actor)
+                result = await editor.archive(kind, id_, record.version, actor)
                 if result.errors:
                     raise InvalidInventory(id_, result.errors)
             if progress:
                 progress(1)
+    return report.conflicts

@@ -51,12 +51,6 @@ class RecordsOfProcessing:
     header: list[RecordField]
     entries: list[RecordEntry]
 
-    @property
-    def columns(self) -> list[str]:
-        """Column headers for tables: the activity, then each field's label."""
-        labels = self.entries[0].fields if self.entries else []
-        return ["Processing activity", *(f"{f.label} (Art {f.point})" for f in labels)]
-
 
 def _contacts(org: m.Organization) -> list[str]:
     out = [org.legal_name + (f", {org.address}" if org.address else "")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from registry.domain.errors import NotFound
-from registry.domain.inventory import EDITABLE_RECORDS, Inventory, ReferenceData
+from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.kinds import INVENTORY
 from registry.storage.repositories import Repositories
 
 
@@ -26,7 +27,6 @@ async def read_inventory(repos: Repositories, slug: str) -> Inventory:
     if org is None:
         raise NotFound(f"No organisation with slug '{slug}'.")
     q = {"organization": slug, "archived": {"$ne": True}}
-    names = [c for c in EDITABLE_RECORDS if c != "organizations"]
-    lists = await asyncio.gather(*(getattr(repos, name).find(q) for name in names))
-    return Inventory(organization=org, **dict(zip(names, lists, strict=True)))
+    lists = await asyncio.gather(*(repos.of(kind).find(q) for kind in INVENTORY))
+    return Inventory(organization=org, **{k.collection: found for k, found in zip(INVENTORY, lists, strict=True)})
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from registry.domain.errors import InvalidInventory
-from registry.domain.inventory import EDITABLE_RECORDS, Inventory, ReferenceData
+from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.kinds import INVENTORY, ORGANIZATION
 from registry.domain.validation import validate_inventory, validate_reference
 from registry.services.inventory_files import inventory_files, load_inventory_file, load_reference
 from registry.services.notices import subprocessor_changes
@@ -28,6 +29,11 @@ class SeedReport:
     @property
     def changed(self) -> int:
         return sum(c.created + c.updated for c in self.counts.values())
+
+    @property
+    def conflicts(self) -> list[str]:
+        """Records changed by someone else while this write ran: left as they made them."""
+        return [i for c in self.counts.values() for i in c.conflicts]
 
     def lines(self) -> list[str]:
         return [f"{n:24} created {c.created:5}  updated {c.updated:5}  unchanged {c.unchanged:5}"
@@ -75,14 +81,14 @@ async def store_inventory(repos: Repositories, inv: Inventory, report: SeedRepor
                                    _now_ms())
     report.add("subprocessor_changes", await repos.subprocessor_changes.upsert_many(notices))
     writer = Writer(repos)
-    for name in EDITABLE_RECORDS:
-        records = [inv.organization] if name == "organizations" else getattr(inv, name)
-        report.add(name, await writer.store_many(getattr(repos, name), records, actor, progress=progress))
+    for kind in (ORGANIZATION, *INVENTORY):
+        records = [inv.organization] if kind is ORGANIZATION else inv.of(kind)
+        report.add(kind.collection, await writer.store_many(repos.of(kind), records, actor, progress=progress))
 
 
 def inventory_size(inv: Inventory) -> int:
     """How many records `store_inventory` writes for an inventory."""
-    return 1 + sum(len(getattr(inv, name)) for name in EDITABLE_RECORDS if name != "organizations")
+    return inv.size()
 
 
 async def seed(repos: Repositories, seed_dir: Path) -> SeedReport:

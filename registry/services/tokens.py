@@ -14,6 +14,7 @@ import re
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from registry.domain.enums import AccessRole
@@ -33,14 +34,15 @@ async def create_token(repos: Repositories, name: str, role: AccessRole) -> tupl
         raise ValueError("a token needs a name of 1 to 100 characters saying who or what uses it")
     key, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     token = ApiToken(key, name.strip(), role, _hash(secret), dt.datetime.now(dt.UTC).replace(microsecond=0))
-    await repos.tokens.collection.insert_one(repos.tokens.to_doc(token))
-    await repos.cache.changed()
+    await repos.tokens.insert(repos.tokens.to_doc(token))
     return token, f"rgy_{key}_{secret}"
 
 
-async def verify(repos: Repositories, presented: str) -> ApiToken | None:
-    """The live token a presented text belongs to, or None."""
-    return await TokenChecker().verify(repos, presented)
+async def verify(repos: Repositories, presented: str,
+                 generation: Callable[[], Awaitable[str | None]] | None = None) -> ApiToken | None:
+    """The live token a presented text belongs to, or None. `generation` is the request's read of the register's
+    generation, when it has one to share."""
+    return await TokenChecker().verify(repos, presented, generation)
 
 
 class TokenChecker:
@@ -64,7 +66,8 @@ class TokenChecker:
         self._held: tuple[object, str | None, float, dict[str, ApiToken]] | None = None
         """(the read cache, its generation, when confirmed, the tokens) of the last check."""
 
-    async def verify(self, repos: Repositories, presented: str) -> ApiToken | None:
+    async def verify(self, repos: Repositories, presented: str,
+                     generation: Callable[[], Awaitable[str | None]] | None = None) -> ApiToken | None:
         m = TOKEN.match(presented.strip())
         if not m:
             return None
@@ -75,7 +78,8 @@ class TokenChecker:
                     and time.monotonic() - held[2] < self.known_for and key not in held[3]:
                 return None
             started = time.monotonic()
-            tokens: dict[str, ApiToken] = await repos.cache.whole(repos.tokens)
+            seen = await generation() if generation else None
+            tokens: dict[str, ApiToken] = await repos.cache.whole(repos.tokens, seen)
             self._held = (repos.cache, repos.cache.held, started, tokens)
             token = tokens.get(key)
         elif self._known_unknown(key):
@@ -111,8 +115,8 @@ async def revoke(repos: Repositories, key: str) -> ApiToken | None:
         return None
     if token.revoked_at is None:
         token = replace(token, revoked_at=dt.datetime.now(dt.UTC).replace(microsecond=0))
-        await repos.tokens.collection.replace_one({"_id": key}, repos.tokens.to_doc(token))
-        await repos.cache.changed()  # every API process stops accepting it at its next request
+        # The write tells the read cache: every API process stops accepting it at its next request.
+        await repos.tokens.replace(repos.tokens.to_doc(token))
     return token
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -64,6 +64,21 @@ class ReadCache:
     @property
     def enabled(self) -> bool:
         return self.max_items > 0
+
+    def snapshot(self) -> Callable[[], Awaitable[str | None]]:
+        """One request's read of the generation: made at its first use and shared by every later use in the same
+        request (the token check, the loaders, an edit's lookups). None when the cache is off."""
+        read: asyncio.Future[tuple[str, int]] | None = None
+
+        async def generation() -> str | None:
+            nonlocal read
+            if not self.enabled:
+                return None
+            if read is None:
+                read = asyncio.ensure_future(self.generation())
+            return (await read)[0]
+
+        return generation
 
     async def generation(self) -> tuple[str, int]:
         """The current generation, from a read that started after this call, shared with concurrent callers."""

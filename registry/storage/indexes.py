@@ -1,4 +1,4 @@
-"""Indexes, created at start-up: a unique index on every natural key."""
+"""Indexes, created at start-up: a unique index on every record kind's natural key (from `domain/kinds.py`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 
+from registry.domain.kinds import KINDS
 from registry.storage.repositories import Repositories
-
-SCOPED = ["data_subjects", "purposes", "recipients", "transfers", "retention_rules", "security_measures",
-          "processing_activities", "data_categories"]
-
-
-def _unique(*fields: str, name: str) -> IndexModel:
-    return IndexModel([(f, ASCENDING) for f in fields], unique=True, name=name)
 
 
 async def _create(coll: AsyncCollection[dict[str, Any]], *models: IndexModel) -> None:
@@ -26,12 +20,12 @@ async def _create(coll: AsyncCollection[dict[str, Any]], *models: IndexModel) ->
 
 async def ensure_indexes(repos: Repositories) -> None:
     """Create the indexes (a no-op when they exist)."""
-    await _create(repos.organizations.collection, _unique("slug", name="slug_unique"))
-    for name in SCOPED:
-        await _create(getattr(repos, name).collection, _unique("organization", "key", name="org_key_unique"))
-    await _create(repos.legal_bases.collection, _unique("framework", "code", name="framework_code_unique"))
-    await _create(repos.transfer_mechanisms.collection, _unique("code", name="code_unique"))
-    await _create(repos.countries.collection, _unique("code", name="code_unique"))
+    for kind in KINDS:
+        name = "_".join(kind.unique) + "_unique"
+        # The names the indexes have always had, so an existing database is not given a second copy.
+        name = {"organization_key_unique": "org_key_unique"}.get(name, name)
+        await _create(repos.of(kind).collection,
+                      IndexModel([(f, ASCENDING) for f in kind.unique], unique=True, name=name))
     await _create(repos.history.collection,
                   IndexModel([("entity_id", ASCENDING), ("version", ASCENDING)], name="entity_version"),
                   IndexModel([("at", ASCENDING)], name="at"))

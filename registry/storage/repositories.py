@@ -1,17 +1,24 @@
-"""One repository per collection: domain objects in, domain objects out, reads batched with `$in`."""
+"""One repository per collection: domain objects in, domain objects out, reads batched with `$in`.
+
+The repositories of the register's record kinds are made from the table in `registry/domain/kinds.py`. Every
+write to a cached collection goes through a repository method that ends by telling the read cache
+(`ReadCache.changed`), so no caller can forget it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from pymongo import ReplaceOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
 from registry.domain import models as m
 from registry.domain.history import HistoryEntry
+from registry.domain.kinds import BY_COLLECTION, KINDS, RecordKind
 from registry.storage.cache import ReadCache
 from registry.storage.codec import decode, encode
 
@@ -35,28 +42,29 @@ FIRST_BATCH = 101
 
 @dataclass(frozen=True)
 class WriteCounts:
-    """What an idempotent write did."""
+    """What an idempotent write did; `conflicts` lists records someone else changed meanwhile (left alone)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts: tuple[str, ...] = field(default=())
 
     def __add__(self, other: WriteCounts) -> WriteCounts:
-        return WriteCounts(
-            self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged
-        )
+        return WriteCounts(self.created + other.created, self.updated + other.updated,
+                           self.unchanged + other.unchanged, self.conflicts + other.conflicts)
 
 
 class Repository(Generic[T]):
     """Stores one kind of record in one collection, keyed by the record's natural id."""
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], name: str, cls: type[T], order: Sequence[str]):
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], name: str, cls: type[T], order: Sequence[str],
+                 cache: ReadCache | None = None):
         self.collection: AsyncCollection[dict[str, Any]] = db[name]
         self.name = name
         self.cls = cls
         self.order = [(f, 1) for f in order]
-        self.on_change: Callable[[], Awaitable[None]] | None = None
-        """Called after `upsert_many` changed something (the repositories set it to the read cache's `changed`)."""
+        self.cache = cache
+        """The read cache this collection's records may sit in: every write here ends by telling it."""
 
     def to_doc(self, obj: T) -> dict[str, Any]:
         return {"_id": obj.id, **encode(obj)}
@@ -64,8 +72,15 @@ class Repository(Generic[T]):
     def from_doc(self, doc: dict[str, Any]) -> T:
         return decode(self.cls, {k: v for k, v in doc.items() if k not in STORAGE_FIELDS}, where=self.name)
 
+    # --- reads ------------------------------------------------------------------------------------------------
+
     async def get_many(self, ids: Iterable[str]) -> dict[str, T]:
         """The records with these ids, in one query; missing ids are absent from the result."""
+        docs = await self.docs(ids)
+        return {i: self.from_doc(d) for i, d in docs.items()}
+
+    async def docs(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The stored documents with these ids, in one query."""
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
@@ -73,11 +88,10 @@ class Repository(Generic[T]):
         # and stops at the limit, so a read of a few records scans half the collection on average, not all of it.
         # Only for reads that fit the first batch: FerretDB leaves a limited cursor open past it, which costs a
         # killCursors command.
-        cursor = self.collection.find(_id_filter(wanted))
+        cursor = self.collection.find(id_filter(wanted))
         if len(wanted) <= FIRST_BATCH:
             cursor = cursor.limit(len(wanted))
-        docs = await cursor.to_list(None)
-        return {d["_id"]: self.from_doc(d) for d in docs}
+        return {d["_id"]: d for d in await cursor.to_list(None)}
 
     async def get(self, id_: str) -> T | None:
         doc = await self.collection.find_one({"_id": id_})
@@ -88,7 +102,7 @@ class Repository(Generic[T]):
         return [self.from_doc(d) for d in docs]
 
     async def by_organizations(self, slugs: Iterable[str]) -> dict[str, list[T]]:
-        """Each organisation's records, for several organisations in one query."""
+        """Each organisation's live records, for several organisations in one query."""
         wanted = list(dict.fromkeys(slugs))
         out: dict[str, list[T]] = {s: [] for s in wanted}
         if wanted:
@@ -109,35 +123,68 @@ class Repository(Generic[T]):
     async def count(self, query: dict[str, Any] | None = None) -> int:
         return await self.collection.count_documents(query or {})
 
+    # --- writes: each ends by telling the read cache -------------------------------------------------------------
+
+    async def _written(self) -> None:
+        if self.cache is not None:
+            await self.cache.changed()
+
+    async def insert(self, doc: dict[str, Any]) -> None:
+        await self.collection.insert_one(doc)
+        await self._written()
+
+    async def insert_new(self, docs: Sequence[dict[str, Any]]) -> set[str]:
+        """Insert documents whose ids are free; the ids that were taken (by a concurrent writer) are returned."""
+        taken: set[str] = set()
+        if not docs:
+            return taken
+        try:
+            await self.collection.insert_many(list(docs), ordered=False)
+        except BulkWriteError as e:
+            errors = e.details.get("writeErrors", [])
+            if any(err.get("code") != 11000 for err in errors):
+                raise
+            taken = {docs[err["index"]]["_id"] for err in errors}
+        finally:
+            await self._written()
+        return taken
+
+    async def replace(self, doc: dict[str, Any], version: int | None = None) -> bool:
+        """Replace the stored document (at `version`, when given); False when none matched."""
+        query: dict[str, Any] = {"_id": doc["_id"]}
+        if version is not None:
+            query["version"] = version
+        result = await self.collection.replace_one(query, doc)
+        await self._written()
+        return result.matched_count > 0
+
     async def upsert_many(self, objs: Sequence[T], batch: int = 500) -> WriteCounts:
-        """Write records that are new or differ from what is stored; running it twice changes nothing."""
+        """Write records that are new or differ from what is stored; running it twice changes nothing. For data
+        without history (reference data, notices)."""
         total = WriteCounts()
         for start in range(0, len(objs), batch):
-            chunk = objs[start : start + batch]
-            docs = [self.to_doc(o) for o in chunk]
-            stored = {
-                d["_id"]: d
-                async for d in self.collection.find({"_id": {"$in": [d["_id"] for d in docs]}})
-            }
+            docs = [self.to_doc(o) for o in objs[start : start + batch]]
+            stored = {d["_id"]: d async for d in self.collection.find(id_filter([d["_id"] for d in docs]))}
             new = [d for d in docs if d["_id"] not in stored]
-            changed = [d for d in docs if d["_id"] in stored and not _same(stored[d["_id"]], d)]
-            # New records are inserted (no per-record lookup); only changed ones are replaced by _id.
+            changed = [d for d in docs if d["_id"] in stored and not same(stored[d["_id"]], d)]
             if new:
                 await self.collection.insert_many(new, ordered=True)
             if changed:
                 await self.collection.bulk_write([ReplaceOne({"_id": d["_id"]}, d) for d in changed], ordered=True)
-            if (new or changed) and self.on_change:
-                await self.on_change()
+            if new or changed:
+                await self._written()
             total = total + WriteCounts(len(new), len(changed), len(docs) - len(new) - len(changed))
         return total
 
 
-def _id_filter(ids: list[str]) -> dict[str, Any]:
+def id_filter(ids: list[str]) -> dict[str, Any]:
     """A filter on `_id`: equality for one id, `$in` for more. Still one command per batch."""
     return {"_id": ids[0]} if len(ids) == 1 else {"_id": {"$in": ids}}
 
 
-def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
+def same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
+    """True when two documents hold the same record, whatever their versions."""
+
     def content(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if k not in WRITER_FIELDS}
 
@@ -145,32 +192,32 @@ def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
 
 
 class Repositories:
-    """Every repository of the register, over one database."""
+    """Every repository of the register, over one database: one per record kind of `domain/kinds.py`, read as
+    an attribute named after its collection (`repos.processing_activities`), plus the history, the journal of
+    bulk writes, API tokens and subprocessor notices."""
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]], cache_items: int = 50_000):
         self.cache = ReadCache(db["registry_state"], cache_items)
-        """Records read by id for the API; every write to the register ends with `cache.changed()`."""
-        self.organizations = Repository(db, "organizations", m.Organization, ["slug"])
-        self.data_categories = Repository(db, "data_categories", m.DataCategory, ["key"])
-        self.data_subjects = Repository(db, "data_subjects", m.DataSubjectCategory, ["organization", "key"])
-        self.purposes = Repository(db, "purposes", m.Purpose, ["organization", "key"])
-        self.recipients = Repository(db, "recipients", m.Recipient, ["organization", "key"])
-        self.transfers = Repository(db, "transfers", m.Transfer, ["organization", "key"])
-        self.retention_rules = Repository(db, "retention_rules", m.RetentionRule, ["organization", "key"])
-        self.security_measures = Repository(db, "security_measures", m.SecurityMeasure, ["organization", "key"])
-        self.processing_activities = Repository(
-            db, "processing_activities", m.ProcessingActivity, ["organization", "key"]
-        )
-        self.legal_bases = Repository(db, "legal_bases", m.LegalBasis, ["framework", "code"])
-        self.transfer_mechanisms = Repository(db, "transfer_mechanisms", m.TransferMechanism, ["code"])
-        self.countries = Repository(db, "countries", m.Country, ["code"])
-        self.history = Repository(db, "history", HistoryEntry, ["at"])
-        self.tokens = Repository(db, "tokens", m.ApiToken, ["created_at"])
-        self.journal = Repository(db, "journal", HistoryEntry, ["_id"])  # raw documents: see storage/writer.py
-        self.subprocessor_changes = Repository(db, "subprocessor_changes", m.SubprocessorChange,
-                                               ["organization", "announced"])
-        for repo in self.all():
-            repo.on_change = self.cache.changed
+        self.records: dict[str, Repository[Any]] = {
+            k.collection: Repository(db, k.collection, k.cls, k.order, self.cache) for k in KINDS}
+        self.history: Repository[HistoryEntry] = Repository(db, "history", HistoryEntry, ["at"])
+        self.journal: Repository[HistoryEntry] = Repository(db, "journal", HistoryEntry, ["_id"])
+        """Raw documents: see storage/writer.py."""
+        self.tokens: Repository[m.ApiToken] = Repository(db, "tokens", m.ApiToken, ["created_at"], self.cache)
+        self.subprocessor_changes: Repository[m.SubprocessorChange] = Repository(
+            db, "subprocessor_changes", m.SubprocessorChange, ["organization", "announced"], self.cache)
+
+    def __getattr__(self, name: str) -> Repository[Any]:
+        try:
+            return self.__dict__["records"][name]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def of(self, kind: RecordKind | str) -> Repository[Any]:
+        return self.records[kind if isinstance(kind, str) else kind.collection]
+
+    def kind(self, repo: Repository[Any]) -> RecordKind | None:
+        return BY_COLLECTION.get(repo.name)
 
     def all(self) -> list[Repository[Any]]:
-        return [v for v in vars(self).values() if isinstance(v, Repository)]
+        return [*self.records.values(), self.history, self.journal, self.tokens, self.subprocessor_changes]

@@ -12,18 +12,19 @@ writes the record and marks the entry committed. The history is a write-ahead lo
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from pymongo import ReplaceOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from registry.domain.history import HistoryEntry, Operation, diff
 from registry.storage.codec import decode, encode
-from registry.storage.repositories import Identified, Repositories, Repository, WriteCounts, _id_filter, _same
+from registry.storage.repositories import Identified, Repositories, Repository, WriteCounts
+from registry.storage.repositories import same as _same
 
 T = TypeVar("T", bound=Identified)
 RECOVERY_GRACE = dt.timedelta(seconds=60)
@@ -97,18 +98,20 @@ class Writer:
         except VersionConflict:
             raise AlreadyExists(doc["_id"]) from None
         try:
-            await repo.collection.insert_one(doc)
+            await repo.insert(doc)
         except DuplicateKeyError:  # the natural key is taken by another record
             await self._release(entry)
             raise AlreadyExists(doc["_id"]) from None
         await self._commit([entry])
-        await self.repos.cache.changed()
         return replace(obj, version=1, archived=False)  # type: ignore[type-var]
 
     async def update(self, repo: Repository[T], obj: T, expected_version: int, actor: str,
-                     op: Operation = Operation.UPDATE) -> T:
+                     op: Operation = Operation.UPDATE, before: dict[str, Any] | None = None) -> T:
+        """Store `obj` as the next version after `expected_version`. `before` is the stored document the caller
+        read to make the change (read here when not given); the claim, not this read, decides who wins."""
         new = repo.to_doc(obj)
-        before = await repo.collection.find_one({"_id": new["_id"]})
+        if before is None:
+            before = await repo.collection.find_one({"_id": new["_id"]})
         if before is None:
             raise Missing(new["_id"])
         if before.get("version", 0) != expected_version:
@@ -117,66 +120,91 @@ class Writer:
         doc = {**new, "version": version}
         entry = self._entry(repo, before, doc, version, op, actor)
         await self._claim(entry, expected_version)  # exactly one concurrent writer gets past this line
-        result = await repo.collection.replace_one({"_id": new["_id"], "version": expected_version}, doc)
-        if result.matched_count == 0:
+        if not await repo.replace(doc, expected_version):
             await self._release(entry)
-            current = await repo.collection.find_one({"_id": new["_id"]})
+            current = await repo.collection.find_one({"_id": new["_id"]}, {"version": 1})
             raise VersionConflict(new["_id"], expected_version, (current or {}).get("version", 0))
         await self._commit([entry])
-        await self.repos.cache.changed()
         return replace(obj, version=version)  # type: ignore[type-var]
 
     async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500,
                          progress: Callable[[int], None] | None = None) -> WriteCounts:
-        """Create new records and update changed ones, in bulk, history first; unchanged ones are left alone.
-        `progress` is told how many records each finished batch held."""
+        """Create new records and update changed ones, history first; unchanged ones are left alone. `progress`
+        is told how many records each finished batch held.
+
+        Changed records go through `update`, the same claim as every other edit, so an edit made meanwhile is
+        never overwritten: the record is left as the edit made it and reported in `conflicts`. New records are
+        written in bulk, where the unique `_id` of the insert decides a race with a concurrent create."""
         total = WriteCounts()
         for start in range(0, len(objs), batch):
             docs = [repo.to_doc(o) for o in objs[start : start + batch]]
-            stored = {d["_id"]: d async for d in repo.collection.find(_id_filter([d["_id"] for d in docs]))}
-            inserts, replaces, entries = [], [], []
-            for d in docs:
+            stored = await repo.docs([d["_id"] for d in docs])
+            inserts, entries, conflicts, updated, unchanged = [], [], [], 0, 0
+            for obj, d in zip(objs[start : start + batch], docs, strict=True):
                 old = stored.get(d["_id"])
-                if old is None:
+                if old is not None and _same(old, d):
+                    unchanged += 1
+                elif old is None:
                     d = {**d, "version": 1, "archived": False}
                     entries.append(self._entry(repo, None, d, 1, Operation.CREATE, actor))
                     inserts.append(d)
-                elif not _same(old, d):
-                    v = old.get("version", 0) + 1
-                    d = {**d, "version": v, "archived": old.get("archived", False)}
-                    entries.append(self._entry(repo, old, d, v, Operation.UPDATE, actor))
-                    replaces.append(ReplaceOne({"_id": d["_id"], "version": old.get("version", 0)}, d))
-            if not entries:
-                total = total + WriteCounts(0, 0, len(docs))
-                if progress:
-                    progress(len(docs))
-                continue
-            # Bulk writes keep their history through a journal, not per-entry updates (FerretDB v1 takes tens of
-            # milliseconds per updated document): the batch's entries are journalled in one document, the
-            # records written, the entries inserted already committed, and the journal removed.
-            journal_id = f"{repo.name}:{entries[0].at.isoformat()}:{uuid.uuid4().hex[:8]}"
-            await self.repos.journal.collection.insert_one(
-                {"_id": journal_id, "at": now(), "entries": [{"_id": e.id, **encode(e)} for e in entries]})
-            if inserts:
-                await repo.collection.insert_many(inserts, ordered=True)
-            if replaces:
-                await repo.collection.bulk_write(replaces, ordered=True)
-            await self._insert_committed(entries)
-            await self.repos.journal.collection.delete_one({"_id": journal_id})
-            total = total + WriteCounts(len(inserts), len(replaces), len(docs) - len(inserts) - len(replaces))
+                else:
+                    try:
+                        archived = bool(old.get("archived", False))
+                        await self.update(repo, replace(obj, archived=archived),  # type: ignore[type-var]
+                                          old.get("version", 0), actor, before=old)
+                        updated += 1
+                    except VersionConflict:
+                        conflicts.append(d["_id"])
+            created = await self._create_many(repo, inserts, entries)
+            conflicts += [e.entity_id for e in entries if e.entity_id not in created]
+            total = total + WriteCounts(len(created), updated, unchanged, tuple(conflicts))
             if progress:
                 progress(len(docs))
-        if total.created or total.updated:
-            await self.repos.cache.changed()
         return total
+
+    async def _create_many(self, repo: Repository[Any], docs: list[dict[str, Any]],
+                           entries: list[HistoryEntry]) -> set[str]:
+        """Insert new records with their history; the ids of the records actually created are returned.
+
+        Bulk writes keep their history through a journal, not per-entry updates (FerretDB v1 takes tens of
+        milliseconds per updated document): the batch's entries are journalled in one document, the records
+        written, the entries of the records written inserted already committed, and the journal removed."""
+        if not docs:
+            return set()
+        journal_id = f"{repo.name}:{entries[0].at.isoformat()}:{uuid.uuid4().hex[:8]}"
+        await self.repos.journal.collection.insert_one(
+            {"_id": journal_id, "at": now(), "entries": [{"_id": e.id, **encode(e)} for e in entries]})
+        taken = await repo.insert_new(docs)  # created meanwhile by someone else: theirs stands, with their history
+        kept = [e for e in entries if e.entity_id not in taken]
+        await self._insert_committed(kept)
+        await self.repos.journal.collection.delete_one({"_id": journal_id})
+        return {e.entity_id for e in kept}
 
     async def _insert_committed(self, entries: Sequence[HistoryEntry]) -> None:
         docs = [{"_id": e.id, **encode(replace(e, committed=True))} for e in entries]
-        try:
-            await self.history.collection.insert_many(docs, ordered=False)
-        except BulkWriteError as e:  # entries already there (a replayed journal) are fine; anything else is not
-            if any(err.get("code") != 11000 for err in e.details.get("writeErrors", [])):
-                raise
+        pending = docs
+        for _ in range(40):
+            if not pending:
+                return
+            try:
+                await self.history.collection.insert_many(pending, ordered=False)
+                return
+            except BulkWriteError as e:
+                errors = e.details.get("writeErrors", [])
+                if any(err.get("code") != 11000 for err in errors):
+                    raise
+                taken = [pending[err["index"]] for err in errors]
+            # An entry already there is fine when it is this write's (a replayed journal). One that is another
+            # writer's uncommitted claim is a concurrent create that lost the record's insert to this one: it
+            # releases its claim at once, so wait for that and insert this record's entry.
+            held = {d["_id"]: d for d in await self.history.collection.find(
+                {"_id": {"$in": [d["_id"] for d in taken]}}).to_list(None)}
+            pending = [d for d in taken if d["_id"] not in held or (
+                not held[d["_id"]].get("committed") and held[d["_id"]].get("actor") != d["actor"])]
+            if pending:
+                await asyncio.sleep(0.05)
+        raise RuntimeError(f"history entries {[d['_id'] for d in pending]} stayed claimed by another writer")
 
     async def recover(self, grace: dt.timedelta = RECOVERY_GRACE) -> int:
         """Finish or abort changes whose writer died between the history entry and the record."""
@@ -205,6 +233,6 @@ class Writer:
             else:
                 await self._release(entry)
             done += 1
-        if done:
+        if done:  # a record written by the stopped process may never have told the caches
             await self.repos.cache.changed()
         return done

@@ -57,8 +57,10 @@ class TokenGuard:
             await _unauthorised("Missing API token: send the header 'Authorization: Bearer <token>'. Create one "
                                 "with `registry token create --role viewer --name <who>`.")(scope, receive, send)
             return
+        repos = self.repos_getter()
+        generation = repos.cache.snapshot()  # this request's one read of the generation, shared with GraphQL
         try:
-            token = await self.checker.verify(self.repos_getter(), auth[7:])
+            token = await self.checker.verify(repos, auth[7:], generation)
         except PyMongoError:
             await database_unavailable()(scope, receive, send)
             return
@@ -67,4 +69,5 @@ class TokenGuard:
             return
         state: dict[str, Any] = scope.setdefault("state", {})
         state["token"] = token
+        state["generation"] = generation
         await self.app(scope, receive, send)

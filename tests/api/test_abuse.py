@@ -13,7 +13,7 @@ from registry.app import create_app
 from registry.config import Settings
 from registry.domain.enums import AccessRole
 from registry.services.tokens import create_token
-from tests.conftest import bearer, own_database
+from tests.support import bearer, own_database
 
 INJECTIONS = ['{"$gt": ""}', "$where", "this.a == 1 || '1' == '1'", "a.b.$c", "{$ne: null}", "'; db.dropDatabase()",
               "\u0000", "$", "../../etc/passwd"]

@@ -12,7 +12,7 @@ from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
 from tests.api.test_prefetch import listed_and_alone
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 
 async def commands_for(db: Database, counter: CommandCounter, slug: str) -> Counter[str]:

@@ -8,7 +8,7 @@ import io
 import httpx
 from docx import Document
 
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 
 def gid(activity: str) -> str:

@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import GraphQLClient
+import pytest
+
+from tests.support import GraphQLClient
 
 Q = """query($org: String!, $sev: Severity) { findings(organization: $org, severity: $sev) {
   ruleId severity article message suggestedFix subjectType subjectId subjectName source { section quote } } }"""
@@ -39,6 +41,7 @@ def _check(server_uri: str, *args: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=60)
 
 
+@pytest.mark.subprocess
 def test_check_fails_a_pipeline_on_high_findings(server_uri: str, database: object) -> None:
     r = _check(server_uri, "--organization", "janusipm", "--fail-on", "high", "--format", "json")
     assert r.returncode == 1, r.stderr
@@ -47,6 +50,7 @@ def test_check_fails_a_pipeline_on_high_findings(server_uri: str, database: obje
     assert "at or above HIGH: failing" in r.stderr
 
 
+@pytest.mark.subprocess
 def test_check_names_the_known_organisations_for_an_unknown_one(server_uri: str, database: object) -> None:
     r = _check(server_uri, "--organization", "acme")
     assert r.returncode == 2 and "Known: cloudfzs-jini, jalendos-kramax, januscaler, janusipm" in r.stderr

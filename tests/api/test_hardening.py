@@ -23,7 +23,7 @@ from registry.domain.enums import AccessRole
 from registry.services.tokens import TokenChecker, create_token, revoke
 from registry.storage.database import Database
 from registry.storage.repositories import Repositories
-from tests.conftest import bearer, own_database
+from tests.support import bearer, own_database
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PUBLIC = "https://ropa.example.com"

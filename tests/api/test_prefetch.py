@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 ACTIVITY = """
 fragment Activity on ProcessingActivity {

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from registry.config import Settings
 from registry.services.inventory_sync import apply, export_mapping, plan
 from registry.services.registers import read_inventory
-from tests.conftest import own_database
+from tests.support import cli, own_database
 
 
-def cli(uri: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "registry", *args], env={**os.environ, "MONGODB_URI": uri},
-                          capture_output=True, text=True, timeout=120)
-
-
+@pytest.mark.subprocess
 async def test_export_then_import_is_a_no_op_through_the_cli(settings: Settings, tmp_path: Path) -> None:
     assert settings.mongodb_uri
     async with own_database(settings, "sync") as db:
@@ -61,6 +55,7 @@ async def test_an_edited_file_is_planned_then_applied_with_history(settings: Set
         assert again.empty  # applying is idempotent
 
 
+@pytest.mark.subprocess
 async def test_an_invalid_file_is_refused_with_every_problem(settings: Settings, tmp_path: Path) -> None:
     async with own_database(settings, "sync3") as db:
         data = export_mapping(await read_inventory(db.repos, "janusipm"))

@@ -6,7 +6,7 @@ import base64
 
 import httpx
 
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 
 async def test_legal_bases_by_framework(gql: GraphQLClient) -> None:

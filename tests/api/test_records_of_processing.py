@@ -7,7 +7,7 @@ import io
 import httpx
 from openpyxl import load_workbook
 
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 CONTROLLER_COLUMNS = [
     "Processing activity",

@@ -13,7 +13,7 @@ from bench.commands import CommandCounter
 from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 PAGED = """query($slug: String!, $first: Int!, $after: String) { organization(slug: $slug) {
   processingActivitiesPaged(first: $first, after: $after) {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from registry.app import create_app
 from registry.config import Settings
-from tests.api.test_privacy_as_code import cli
-from tests.conftest import bearer, own_database
+from tests.support import bearer, cli, own_database
+
+pytestmark = pytest.mark.subprocess
+
 
 
 async def test_token_lifecycle_from_the_command_line(settings: Settings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import GraphQLClient
+from tests.support import GraphQLClient
 
 
 async def test_transfers_register_rows(gql: GraphQLClient) -> None:

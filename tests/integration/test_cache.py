@@ -15,7 +15,7 @@ from registry.services.tokens import create_token, revoke, verify
 from registry.storage.database import Database
 from registry.storage.repositories import Repositories
 from registry.storage.writer import Writer
-from tests.conftest import own_database
+from tests.support import own_database
 
 PURPOSE = "januscaler/service-provision"
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
@@ -18,11 +19,14 @@ from registry.services.tokens import create_token
 from registry.storage.database import open_database
 from registry.storage.embedded import EmbeddedFerretDB
 from registry.storage.writer import Writer
-from tests.conftest import bearer
+from tests.support import bearer
 
 CREATE = ("mutation($i: CreatePurposeInput!) { createPurpose(input: $i) { purpose { key } "
           "userErrors { code } } }")
 TIMEOUT_MS = 1500
+
+pytestmark = pytest.mark.faults
+
 
 
 async def test_database_outage_and_recovery(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from registry.storage.database import open_database
 from registry.storage.embedded import PID_NAME, EmbeddedFerretDB
 from registry.storage.supervisor import supervise
 
-pytestmark = pytest.mark.faults
+pytestmark = [pytest.mark.faults, pytest.mark.subprocess]
 BINARY = PROJECT_ROOT / "bin" / "ferretdb"
 
 

@@ -14,7 +14,7 @@ from registry.config import Settings
 from registry.domain.history import Operation
 from registry.storage.database import Database
 from registry.storage.writer import VersionConflict, Writer
-from tests.conftest import own_database
+from tests.support import own_database
 
 PURPOSE = "januscaler/customer-support"
 

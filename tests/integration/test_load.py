@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.load import run
+
+pytestmark = pytest.mark.load
+
 
 
 def test_small_load(server_uri: str) -> None:

@@ -6,10 +6,10 @@ import datetime as dt
 
 import strawberry
 
-from registry.graphql.types.activity import ProcessingActivity
-from registry.graphql.types.base import Framework
-from registry.graphql.types.records import Recipient, Transfer
-from registry.graphql.types.reference import Country, LegalBasis, TransferMechanism
+from registry.graphql.base import Framework
+from registry.graphql.inventory.activity import ProcessingActivity
+from registry.graphql.inventory.records import Recipient, Transfer
+from registry.graphql.reference.types import Country, LegalBasis, TransferMechanism
 
 
 @strawberry.type(description="One transfer of the transfers register, with what a transfer impact assessment needs.")

@@ -6,10 +6,11 @@ from typing import Self
 
 import strawberry
 
-from registry.graphql.types.activity import ProcessingActivity
+from registry.graphql.enums import expose
+from registry.graphql.inventory.activity import ProcessingActivity
 from registry.services import dpia
 
-DpiaVerdict = strawberry.enum(dpia.Verdict, description="Whether a DPIA is required (an Art 35(3) case applies), "
+DpiaVerdict = expose(dpia.Verdict, description="Whether a DPIA is required (an Art 35(3) case applies), "
                               "likely required (two or more WP248 criteria) or not indicated.")
 
 

@@ -8,11 +8,11 @@ import strawberry
 from strawberry import relay
 
 from registry.domain import models as m
+from registry.graphql.audit.history import Versioned
+from registry.graphql.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role
 from registry.graphql.context import Info
 from registry.graphql.prefetch import every, first, now_or_later
-from registry.graphql.types.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role
-from registry.graphql.types.history import Versioned
-from registry.graphql.types.reference import Country, DataCategory, TransferMechanism
+from registry.graphql.reference.types import Country, DataCategory, TransferMechanism
 
 
 @strawberry.type(description="A purpose of processing, as the organisation states it.")

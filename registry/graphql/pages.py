@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -11,14 +10,12 @@ from strawberry.relay import PageInfo
 
 from registry.graphql.context import Info
 from registry.graphql.errors import user_error
+from registry.graphql.inventory.activity import ProcessingActivity
+from registry.graphql.inventory.records import Recipient
+from registry.graphql.paging import check_page_size, decode_cursor, encode_cursor
 from registry.graphql.prefetch import prefetch_activities
-from registry.graphql.types.activity import ProcessingActivity
-from registry.graphql.types.records import Recipient
 from registry.services import search
 from registry.storage.repositories import Repository
-
-DEFAULT_PAGE = 50
-
 
 N = TypeVar("N")
 
@@ -52,27 +49,12 @@ class SubprocessorConnection(Connection[Recipient]):
     pass
 
 
-def check_page_size(info: Info, first: int) -> None:
-    most = info.context.limits.page_size
-    if not 1 <= first <= most:
-        raise user_error(f"`first` must be between 1 and {most}; got {first}.", "INVALID_PAGE_SIZE")
-
-
 def _cursor(kind: str, id_: str) -> str:
-    return base64.urlsafe_b64encode(f"{kind}|{id_}".encode()).decode()
+    return encode_cursor(kind, id_)
 
 
 def _after(kind: str, cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        found_kind, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-    except Exception:  # noqa: BLE001 - any malformed cursor is the caller's error
-        found_kind, id_ = "", ""
-    if found_kind != kind or not id_:
-        raise user_error(f"'{cursor[:80]}' is not a cursor of this list; pass the `endCursor` of the page before as "
-                         "`after`.", "INVALID_CURSOR")
-    return id_
+    return None if cursor is None else decode_cursor(kind, cursor)[0]
 
 
 def _edges(kind: str, items: Sequence[Any], node: Callable[[Any], N]) -> list[Edge[N]]:

@@ -9,8 +9,8 @@ import strawberry
 from strawberry import relay
 
 from registry.domain import models as m
-from registry.graphql.context import Info
-from registry.graphql.types.base import (
+from registry.graphql.audit.history import Versioned
+from registry.graphql.base import (
     Adequacy,
     CcpaCategory,
     DocumentSource,
@@ -20,7 +20,7 @@ from registry.graphql.types.base import (
     Role,
     SpecialCategory,
 )
-from registry.graphql.types.history import Versioned
+from registry.graphql.context import Info
 
 
 @strawberry.type(description="A lawful basis for processing, or a GDPR Art 9(2) condition, of one framework.")

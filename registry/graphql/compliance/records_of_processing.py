@@ -6,7 +6,7 @@ from typing import Self
 
 import strawberry
 
-from registry.graphql.types.base import Role
+from registry.graphql.base import Role
 from registry.services import records as r
 
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 from strawberry import relay
 
 from registry.domain import models as m
+from registry.graphql import pages as search
+from registry.graphql.audit.history import Versioned
+from registry.graphql.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
 from registry.graphql.context import Info
-from registry.graphql.prefetch import prefetch_activities
-from registry.graphql.types import search
-from registry.graphql.types.activity import ProcessingActivity
-from registry.graphql.types.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
-from registry.graphql.types.history import Versioned
-from registry.graphql.types.records import (
+from registry.graphql.inventory.activity import ProcessingActivity
+from registry.graphql.inventory.records import (
     DataSubjectCategory,
     Purpose,
     Recipient,
@@ -23,7 +22,9 @@ from registry.graphql.types.records import (
     SecurityMeasure,
     Transfer,
 )
-from registry.graphql.types.reference import Country, DataCategory
+from registry.graphql.paging import DEFAULT_PAGE
+from registry.graphql.prefetch import prefetch_activities
+from registry.graphql.reference.types import Country, DataCategory
 
 
 @strawberry.type(description="A way to reach the organisation for a stated purpose.")
@@ -152,15 +153,25 @@ class Organization(RecordNode, Versioned):
 
     @strawberry.field(description="Its processing activities a page at a time, in the order of their IDs: `first` "
                       "(default 50, at most 200) after the cursor `after`. `processingActivities` gives them all.")
-    async def processing_activities_paged(self, info: Info, first: int = search.DEFAULT_PAGE,
-                                          after: str | None = None) -> search.ProcessingActivityConnection:
+    async def processing_activities_paged(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(
+            description="How many activities per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> search.ProcessingActivityConnection:
         return await search.activities_page(info, {"organization": self.slug}, first, after)
 
     @strawberry.field(description="Its subprocessors and service providers a page at a time, in the order of their "
                       "IDs: `first` (default 50, at most 200) after the cursor `after`. `subprocessors` gives them "
                       "all.")
-    async def subprocessors_paged(self, info: Info, first: int = search.DEFAULT_PAGE,
-                                  after: str | None = None) -> search.SubprocessorConnection:
+    async def subprocessors_paged(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(
+            description="How many subprocessors per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> search.SubprocessorConnection:
         return await search.subprocessors_page(info, {"organization": self.slug}, first, after)
 
     @strawberry.field(

@@ -7,7 +7,7 @@ from typing import Self
 import strawberry
 
 from registry.domain.findings import Finding as DomainFinding
-from registry.graphql.types.base import DocumentSource, Severity
+from registry.graphql.base import DocumentSource, Severity
 from registry.services.findings import Rule
 
 

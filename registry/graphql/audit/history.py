@@ -12,8 +12,9 @@ from strawberry.scalars import JSON
 from registry.domain.history import HistoryEntry as DomainEntry
 from registry.domain.history import Operation as DomainOperation
 from registry.graphql.context import Info
+from registry.graphql.enums import expose
 
-Operation = strawberry.enum(DomainOperation, description="What a change did: create, update, archive, restore.")
+Operation = expose(DomainOperation, description="What a change did: create, update, archive, restore.")
 
 
 @strawberry.type(description="One field's value before and after a change (null when absent).")
@@ -52,10 +53,10 @@ class Versioned:
     version: int = strawberry.field(description="Its version: state it when you update or archive the record.")
     archived: bool = strawberry.field(description="True when archived (soft-deleted); history stays readable.")
 
-    @strawberry.field(description="Every change of this record, oldest first.")
+    @strawberry.field(description="Every change of this record, oldest first. The history of every record of a "
+                      "list is read in one query.")
     async def history(self, info: Info) -> list[HistoryEntry]:
-        entity_id = getattr(self, "id", None) or ""
-        collection = getattr(type(self), "collection", None)  # ids are unique only within a collection
-        found = await info.context.repos.history.find({"entity_type": collection, "entity_id": str(entity_id),
-                                                       "committed": True})
-        return [HistoryEntry.from_domain(e) for e in sorted(found, key=lambda e: e.version)]
+        entity_id = str(getattr(self, "id", None) or "")
+        collection = str(getattr(type(self), "collection", ""))  # ids are unique only within a collection
+        found = await info.context.loaders.history.load((collection, entity_id))
+        return [HistoryEntry.from_domain(e) for e in found]

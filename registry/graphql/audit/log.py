@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
 import strawberry
+from strawberry.relay import PageInfo
 
+from registry.graphql.audit.history import HistoryEntry
 from registry.graphql.errors import user_error
-from registry.graphql.types.history import HistoryEntry
-
-MAX_PAGE = 200
-DEFAULT_PAGE = 50
+from registry.graphql.paging import decode_cursor, encode_cursor
 
 
 @strawberry.type(description="An entry of the audit log with its cursor.")
@@ -21,29 +19,23 @@ class AuditLogEdge:
     node: HistoryEntry = strawberry.field(description="The change.")
 
 
-@strawberry.type(description="Where a page of the audit log ends.")
-class AuditPageInfo:
-    has_next_page: bool = strawberry.field(description="True when more entries follow.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the last entry of this page.")
-
-
 @strawberry.type(description="A page of the audit log (Relay connection).")
 class AuditLogConnection:
     edges: list[AuditLogEdge] = strawberry.field(description="The entries of this page, newest first.")
-    page_info: AuditPageInfo = strawberry.field(description="Whether more follow, and from where.")
+    page_info: PageInfo = strawberry.field(description="Whether more follow, and from where.")
 
 
 def cursor_of(at: dt.datetime, id_: str) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{id_}".encode()).decode()
+    return encode_cursor("audit", at.isoformat(), id_)
 
 
 def parse_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    at, id_ = decode_cursor("audit", cursor, 2)
     try:
-        at, id_ = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         return dt.datetime.fromisoformat(at), id_
-    except Exception:  # noqa: BLE001 - any malformed cursor is the caller's error
-        raise user_error(f"'{cursor[:80]}' is not a cursor from this audit log; pass an `endCursor` as `after`.",
-                         "INVALID_CURSOR") from None
+    except ValueError:
+        raise user_error(f"'{cursor[:80]}' is not a cursor of this list; pass the `endCursor` of the page before as "
+                         "`after`.", "INVALID_CURSOR") from None
 
 
 def query_for(entity: str | None, entity_type: str | None, actor: str | None, since: dt.datetime | None,

@@ -25,34 +25,30 @@ from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums bel
     SubprocessorAuthorisation,
 )
 from registry.graphql.context import Info
+from registry.graphql.enums import expose
 
-strawberry.enum(e.Role, description="The role an organisation takes for processing (GDPR Art 4(7), 4(8), 26).")
-strawberry.enum(e.Framework, description="A data-protection law: GDPR, India's DPDP Act 2023, or CCPA.")
-strawberry.enum(
-    e.Adequacy,
+expose(e.Role, description="The role an organisation takes for processing (GDPR Art 4(7), 4(8), 26).")
+expose(e.Framework, description="A data-protection law: GDPR, India's DPDP Act 2023, or CCPA.")
+expose(e.Adequacy,
     description="EU adequacy status under GDPR Art 45: EEA (no Chapter V transfer), FULL, PARTIAL (only some "
     "recipients are covered: see the country's note), NONE.",
 )
-strawberry.enum(
-    e.MechanismKind, description="A Chapter V route: ADEQUACY (Art 45), SAFEGUARD (Art 46/47), DEROGATION (Art 49)."
+expose(e.MechanismKind, description="A Chapter V route: ADEQUACY (Art 45), SAFEGUARD (Art 46/47), DEROGATION (Art 49)."
 )
-strawberry.enum(e.SpecialCategory, description="A special category of personal data, GDPR Art 9(1).")
-strawberry.enum(
-    e.CcpaCategory, description="A CCPA/CPRA personal-information category letter, Cal. Civ. Code 1798.140(v)(1)."
+expose(e.SpecialCategory, description="A special category of personal data, GDPR Art 9(1).")
+expose(e.CcpaCategory, description="A CCPA/CPRA personal-information category letter, Cal. Civ. Code 1798.140(v)(1)."
 )
-strawberry.enum(e.RecipientKind, description="What kind of recipient of personal data this is.")
-strawberry.enum(
-    e.DpaStatus,
+expose(e.RecipientKind, description="What kind of recipient of personal data this is.")
+expose(e.DpaStatus,
     description="Whether a data-processing agreement is on record: SIGNED, STATED (the policy says a contract "
     "binds the recipient) or NOT_STATED.",
 )
-strawberry.enum(
-    e.SubprocessorAuthorisation,
+expose(e.SubprocessorAuthorisation,
     description="The controller's written authorisation to engage subprocessors, GDPR Art 28(2): GENERAL or SPECIFIC.",
 )
-strawberry.enum(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
-strawberry.enum(e.DocumentKind, description="The kind of published document.")
-strawberry.enum(e.Severity, description="How serious a finding is: HIGH, MEDIUM, LOW, INFO.")
+expose(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
+expose(e.DocumentKind, description="The kind of published document.")
+expose(e.Severity, description="How serious a finding is: HIGH, MEDIUM, LOW, INFO.")
 
 
 @strawberry.type(description="Where in a published document a fact was stated.")

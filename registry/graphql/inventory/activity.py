@@ -9,11 +9,10 @@ import strawberry
 from strawberry import relay
 
 from registry.domain import models as m
+from registry.graphql.audit.history import Versioned
+from registry.graphql.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
 from registry.graphql.context import Info
-from registry.graphql.prefetch import every, first, now_or_later, prefetch_activities
-from registry.graphql.types.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
-from registry.graphql.types.history import Versioned
-from registry.graphql.types.records import (
+from registry.graphql.inventory.records import (
     DataSubjectCategory,
     Purpose,
     Recipient,
@@ -21,10 +20,11 @@ from registry.graphql.types.records import (
     SecurityMeasure,
     Transfer,
 )
-from registry.graphql.types.reference import DataCategory, LegalBasis
+from registry.graphql.prefetch import every, first, now_or_later, prefetch_activities
+from registry.graphql.reference.types import DataCategory, LegalBasis
 
 if TYPE_CHECKING:
-    from registry.graphql.types.organization import Organization
+    from registry.graphql.inventory.organization import Organization
 
 
 @strawberry.type(description="A lawful basis as the organisation's document states it for a purpose.")
@@ -121,8 +121,8 @@ class ProcessingActivity(RecordNode, Versioned):
     @strawberry.field(description="The organisation whose register holds this activity.")
     def organization(
         self, info: Info
-    ) -> Annotated[Organization, strawberry.lazy("registry.graphql.types.organization")]:
-        from registry.graphql.types.organization import Organization
+    ) -> Annotated[Organization, strawberry.lazy("registry.graphql.inventory.organization")]:
+        from registry.graphql.inventory.organization import Organization
 
         return now_or_later(info, "organizations", [self.domain.organization], first(Organization))
 

@@ -1,0 +1,124 @@
+"""The domain's closed vocabularies as GraphQL enums, every value described in the privacy team's words."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+VALUES: dict[str, dict[str, str]] = {
+    "Role": {
+        "CONTROLLER": "Decides why and how the data is processed (Art 4(7)).",
+        "PROCESSOR": "Processes the data on a controller's behalf and instructions (Art 4(8)).",
+        "JOINT_CONTROLLER": "Decides why and how together with another controller (Art 26).",
+    },
+    "Framework": {
+        "GDPR": "The EU General Data Protection Regulation (EU) 2016/679.",
+        "DPDP": "India's Digital Personal Data Protection Act 2023.",
+        "CCPA": "The California Consumer Privacy Act as amended by the CPRA.",
+    },
+    "Adequacy": {
+        "EEA": "Inside the European Economic Area: no Chapter V transfer.",
+        "FULL": "An adequacy decision (Art 45) covers every recipient there.",
+        "PARTIAL": "An adequacy decision covers only some recipients there (see the country's note).",
+        "NONE": "No adequacy decision: a transfer needs an Art 46 safeguard or an Art 49 derogation.",
+    },
+    "MechanismKind": {
+        "ADEQUACY": "An adequacy decision (Art 45).",
+        "SAFEGUARD": "An appropriate safeguard (Art 46), binding corporate rules (Art 47) included.",
+        "DEROGATION": "A derogation for a specific situation (Art 49): occasional transfers only.",
+    },
+    "SpecialCategory": {
+        "RACIAL_OR_ETHNIC_ORIGIN": "Racial or ethnic origin.",
+        "POLITICAL_OPINIONS": "Political opinions.",
+        "RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS": "Religious or philosophical beliefs.",
+        "TRADE_UNION_MEMBERSHIP": "Trade-union membership.",
+        "GENETIC_DATA": "Genetic data.",
+        "BIOMETRIC_DATA": "Biometric data processed to identify a person uniquely.",
+        "HEALTH": "Data concerning health.",
+        "SEX_LIFE_OR_SEXUAL_ORIENTATION": "Data concerning a person's sex life or sexual orientation.",
+    },
+    "CcpaCategory": {
+        "A": "Identifiers (name, alias, postal address, online identifier, IP address, email, account name, ...).",
+        "B": "Customer records under 1798.80(e) (signature, telephone number, bank or card numbers, ...).",
+        "C": "Characteristics of protected classifications.",
+        "D": "Commercial information (products or services purchased, obtained or considered).",
+        "E": "Biometric information.",
+        "F": "Internet or other network activity (browsing, search, interaction with a site or app).",
+        "G": "Geolocation data.",
+        "H": "Audio, electronic, visual, thermal, olfactory or similar information.",
+        "I": "Professional or employment-related information.",
+        "J": "Non-public education information.",
+        "K": "Inferences drawn to create a profile.",
+        "L": "Sensitive personal information (1798.140(ae)).",
+    },
+    "RecipientKind": {
+        "SUBPROCESSOR": "A processor engaged to process the data on the organisation's behalf.",
+        "SERVICE_PROVIDER": "A provider of services that receives data for them (CCPA service provider).",
+        "PUBLIC_AUTHORITY": "A public authority, court or regulator.",
+        "ACQUIRER": "A buyer or successor in a merger, acquisition or sale of assets.",
+        "THIRD_PARTY": "Any other third party.",
+        "AFFILIATE": "A company of the same group.",
+    },
+    "DpaStatus": {
+        "SIGNED": "A signed data-processing agreement is on record.",
+        "STATED": "The policy says a contract binds the recipient; no agreement is on record.",
+        "NOT_STATED": "Nothing is known of an agreement.",
+    },
+    "SubprocessorAuthorisation": {
+        "GENERAL": "General written authorisation: the controller is told of changes and may object.",
+        "SPECIFIC": "Specific written authorisation for each subprocessor.",
+    },
+    "CommitmentKind": {
+        "RIGHTS_RESPONSE": "How soon requests to exercise rights are answered.",
+        "BREACH_NOTIFICATION": "How soon a personal-data breach is notified.",
+        "POLICY_CHANGE_NOTICE": "How much notice is given of changes to the policy.",
+        "DELETION": "How soon data is deleted once that is due.",
+        "OTHER": "Another time-bound promise.",
+    },
+    "DocumentKind": {
+        "PRIVACY_POLICY": "A privacy policy or notice.",
+        "REFUND_POLICY": "A refund policy.",
+        "COOKIE_POLICY": "A cookie policy.",
+        "TERMS": "Terms of service or use.",
+        "DPA": "A data-processing agreement.",
+        "OTHER": "Another published document.",
+    },
+    "Severity": {
+        "HIGH": "A likely breach of the law: act now.",
+        "MEDIUM": "A gap that leaves the record or a safeguard incomplete.",
+        "LOW": "A weakness worth fixing when the entry is next reviewed.",
+        "INFO": "For information: nothing to fix, something to know.",
+    },
+    "Operation": {
+        "CREATE": "The record was created.",
+        "UPDATE": "Fields of the record changed.",
+        "ARCHIVE": "The record was archived (soft-deleted).",
+        "RESTORE": "An archived record was brought back.",
+    },
+    "AccessRole": {
+        "VIEWER": "May read everything.",
+        "EDITOR": "May also create, change, archive and link records.",
+        "ADMIN": "May also create, list and revoke API tokens.",
+    },
+    "Verdict": {
+        "REQUIRED": "A DPIA is required: an Art 35(3) case applies.",
+        "LIKELY_REQUIRED": "A DPIA is likely required: two or more WP248 criteria are met.",
+        "NOT_INDICATED": "The screening indicates no DPIA on the facts recorded.",
+    },
+}
+"""Each GraphQL enum's values, described. A value without a description here stops the schema from building."""
+
+
+def expose(cls: type[Enum], description: str, name: str | None = None) -> Any:
+    """`cls` as a GraphQL enum with `description`, each value described from VALUES."""
+    gql_name = name or cls.__name__
+    exposed = strawberry.enum(cls, name=name, description=description)
+    docs = VALUES.get(gql_name, {})
+    for value in exposed.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        if value.name not in docs:
+            raise LookupError(f"GraphQL enum value {gql_name}.{value.name} has no description in "
+                              "registry/graphql/enums.py")
+        value.description = docs[value.name]
+    return exposed

@@ -1,1 +1,0 @@
-"""GraphQL types: adapters over domain objects with a `from_domain` constructor."""
