@@ -5,11 +5,15 @@ COPY scripts/fetch-graphiql.sh scripts/
 RUN apt-get update -qq && apt-get install -y -qq python3 >/dev/null && bash scripts/fetch-graphiql.sh
 
 FROM python:3.12-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 REGISTRY_ASSETS_DIR=/app/.assets/graphiql
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 REGISTRY_ASSETS_DIR=/app/.assets/graphiql \
+    UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_NO_CACHE=1 PATH=/opt/venv/bin:$PATH
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# Exactly the versions in uv.lock (the same uv version as scripts/setup.sh); --locked fails on a stale lock.
+RUN pip install --no-cache-dir uv==0.13.9
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --locked --no-install-project --python /usr/local/bin/python3
 COPY registry ./registry
-RUN pip install --no-cache-dir .
+RUN uv sync --locked --no-editable --python /usr/local/bin/python3
 COPY seed ./seed
 COPY --from=assets /src/.assets ./.assets
 ENV REGISTRY_SEED_DIR=/app/seed

@@ -24,6 +24,7 @@ from registry.graphql.schema import build_schema
 from registry.services.seeding import is_empty, seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
+from registry.storage.repositories import Repositories
 from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
@@ -31,7 +32,10 @@ from registry.web.dpia import dpia_endpoint
 from registry.web.errors import InternalErrors
 from registry.web.headers import SecurityHeaders
 from registry.web.limits import BodySizeLimit
+from registry.web.logging import log_request
+from registry.web.metrics import Metrics, MetricsPort, metrics_endpoint
 from registry.web.notices import notices_endpoint
+from registry.web.observe import ObserveRequests
 from registry.web.records import records_endpoint
 
 log = logging.getLogger("registry")
@@ -68,10 +72,13 @@ FIRST_TOKEN = """
 """
 
 
-def create_app(settings: Settings, database: Database | None = None) -> Starlette:
+def create_app(settings: Settings, database: Database | None = None, metrics: Metrics | None = None) -> Starlette:
     """The registry as an ASGI app. With `database` given, the caller owns it; otherwise the lifespan opens one
-    (the embedded FerretDB when MONGODB_URI is unset) and seeds it when it is empty."""
+    (the embedded FerretDB when MONGODB_URI is unset) and seeds it when it is empty. Its database commands are
+    counted in `metrics` only when the lifespan opens the database (a caller's database: pass
+    `event_listeners=[metrics.commands]` when opening it)."""
     state: dict[str, Database] = {}
+    metrics = metrics or Metrics()
     if database is not None:
         state["db"] = database
 
@@ -80,7 +87,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
         if database is not None:
             yield
             return
-        async with open_database(settings) as db:
+        async with open_database(settings, serve=True, event_listeners=[metrics.commands]) as db:
             recovered = await Writer(db.repos).recover()
             if recovered:
                 log.warning("Finished %d change(s) interrupted by an earlier stop.", recovered)
@@ -102,6 +109,10 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
                     await task
             state.pop("db", None)
 
+    def repos() -> Repositories:
+        return state["db"].repos
+
+    metrics.watch_cache(repos)
     graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),
                                   graphiql=settings.graphiql, limits=settings.limits)
 
@@ -129,6 +140,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
               notices_endpoint(lambda: state["db"].repos, settings.base_url)),
         Route("/health/live", live),
         Route("/health/ready", ready),
+        Route("/metrics", metrics_endpoint(metrics, repos)),
         Mount("/static/graphiql", static, name="graphiql-assets"),
     ]
     async def db_down(request: Request, exc: Exception) -> Response:
@@ -146,4 +158,7 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
     app.add_middleware(InternalErrors)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False)
+    app.add_middleware(MetricsPort, port=settings.metrics_port, metrics=metrics, repos_getter=repos)
+    app.add_middleware(ObserveRequests, observers=[log_request, metrics.record])
+    app.state.metrics = metrics
     return app

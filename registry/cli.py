@@ -7,26 +7,58 @@ import argparse
 import asyncio
 import dataclasses
 import logging
+import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from registry.config import PROJECT_ROOT, Settings
 from registry.domain.errors import InvalidInventory
-from registry.storage.embedded import EmbeddedDatabaseError
+from registry.storage.embedded import EmbeddedDatabaseError, ensure_free
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket, so uvicorn can serve the API port and the metrics port from one process."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from registry.app import create_app
+    from registry.web.logging import configure_logging
 
     host = args.host or settings.host
     port = args.port or settings.port
+    if settings.metrics_port is not None and settings.metrics_port == port:
+        print(f"registry: REGISTRY_METRICS_PORT ({port}) must differ from the API's port.", file=sys.stderr)
+        return 2
     settings = dataclasses.replace(settings, host=host, port=port)  # what the first-start message shows
+    if settings.mongodb_uri is None:
+        ensure_free(settings.data_dir)  # a clear refusal before anything starts (the lifespan checks it again)
+    configure_logging(args.log_level)
     where = settings.mongodb_uri and "MONGODB_URI" or f"embedded FerretDB, data in {settings.data_dir}"
     print(f"Registry of processing: http://{host}:{port}/graphql  (database: {where})", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level)
+    try:
+        sockets = [_listen(host, port)]
+        if settings.metrics_port is not None:
+            sockets.append(_listen(settings.metrics_host, settings.metrics_port))
+    except OSError as e:
+        print(f"registry: cannot listen on that address: {e.strerror}. Pick another port (--port, "
+              "REGISTRY_METRICS_PORT).", file=sys.stderr)
+        return 2
+    if settings.metrics_port is not None:
+        print(f"Metrics for Prometheus: http://{settings.metrics_host}:{settings.metrics_port}/metrics", flush=True)
+    # The request log (registry/web/logging.py) replaces uvicorn's access log, which would show query strings.
+    config = uvicorn.Config(create_app(settings), log_level=args.log_level, access_log=False, log_config=None)
+    uvicorn.Server(config).run(sockets=sockets)
     return 0
 
 

@@ -55,6 +55,11 @@ class Settings:
     """REGISTRY_GRAPHIQL=off serves no GraphiQL page (production)."""
     cors_origins: tuple[str, ...] = ()
     """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
+    metrics_port: int | None = None
+    """REGISTRY_METRICS_PORT: a second port serving only /metrics, without a token, for a Prometheus scraper.
+    Unset: /metrics is on the API's port, for ADMIN tokens only."""
+    metrics_host: str = "127.0.0.1"
+    """REGISTRY_METRICS_HOST: the address the metrics port binds (loopback unless you open it on purpose)."""
     read_cache_items: int = 50_000
     """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
     registry/storage/cache.py)."""
@@ -99,6 +104,10 @@ class Settings:
             kw["host"] = e["REGISTRY_HOST"]
         if "REGISTRY_PORT" in e:
             kw["port"] = int(e["REGISTRY_PORT"])
+        if e.get("REGISTRY_METRICS_PORT"):
+            kw["metrics_port"] = int(e["REGISTRY_METRICS_PORT"])
+        if "REGISTRY_METRICS_HOST" in e:
+            kw["metrics_host"] = e["REGISTRY_METRICS_HOST"]
         if "REGISTRY_READ_CACHE_ITEMS" in e:
             kw["read_cache_items"] = int(e["REGISTRY_READ_CACHE_ITEMS"])
         if "REGISTRY_DB_TIMEOUT_MS" in e:

@@ -6,21 +6,36 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 purpose="${1:-serve}"
 
+# A Python 3.11+: each candidate is run (errors silenced), so a version manager's shim that is on PATH but
+# has no such interpreter behind it is skipped quietly instead of printing "command not found".
 python="${PYTHON:-}"
 if [ -z "$python" ]; then
   for p in python3.13 python3.12 python3.11 python3; do
-    if command -v "$p" >/dev/null && "$p" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then python="$p"; break; fi
+    if found="$("$p" -c 'import sys; sys.exit(1) if sys.version_info < (3, 11) else print(sys.executable)' 2>/dev/null)" \
+       && [ -n "$found" ]; then python="$found"; break; fi
   done
 fi
-[ -n "$python" ] || { echo "Python 3.11 or newer is needed." >&2; exit 1; }
+[ -n "$python" ] || { echo "Python 3.11 or newer is needed (or set PYTHON=/path/to/python3.11+)." >&2; exit 1; }
 
-# Python environment: reinstalled only when pyproject.toml changed.
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+# uv installs exactly the versions in uv.lock. It is itself pinned, from PyPI, in a small venv of its own.
+UV_VERSION=0.13.9
+uv=".tools/uv/bin/uv"
+if ! { [ -x "$uv" ] && "$uv" --version 2>/dev/null | grep -qx "uv $UV_VERSION.*"; }; then
+  echo "Installing uv $UV_VERSION into .tools/uv/ ..." >&2
+  rm -rf .tools/uv && "$python" -m venv .tools/uv
+  .tools/uv/bin/python -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" >&2
+fi
+export UV_PYTHON_DOWNLOADS=never   # use the Python found above, never download one
+[ "$purpose" = uv ] && exit 0      # scripts/lock.sh needs only uv
+
+# Python environment: synced again only when uv.lock (or pyproject.toml) changed. --locked refuses a lock that
+# no longer matches pyproject.toml: run `scripts/lock.sh` after changing dependencies.
+stamp=".venv/.installed-$(cat uv.lock pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "Setting up the Python environment in .venv/ ..." >&2
-  [ -x .venv/bin/python ] || "$python" -m venv .venv
-  .venv/bin/python -m pip install -q --upgrade pip >&2
-  .venv/bin/python -m pip install -q -e ".[dev]" >&2
+  echo "Setting up the Python environment in .venv/ from uv.lock ..." >&2
+  "$uv" sync --locked --extra dev --python "$python" --quiet >&2 || {
+    echo "uv.lock does not match pyproject.toml (or a package could not be fetched). After changing" \
+         "dependencies, run scripts/lock.sh and commit uv.lock." >&2; exit 1; }
   rm -f .venv/.installed-*; touch "$stamp"
 fi
 
@@ -31,9 +46,17 @@ fi
 
 bash scripts/fetch-graphiql.sh
 
-# graphql-schema-linter for the schema test (npm, exactly the versions of its package-lock.json).
-if [ "$purpose" = test ] && command -v npm >/dev/null && [ ! -x tests/schema_lint/node_modules/.bin/graphql-schema-linter ]; then
-  (cd tests/schema_lint && npm ci --no-audit --no-fund --silent) >&2 || echo "Could not install graphql-schema-linter." >&2
+# Node tools the tests run, at their locked versions: the GraphQL-over-HTTP audit suite (graphql-http) and
+# graphql-schema-linter.
+if [ "$purpose" = test ]; then
+  node_stamp="tests/node/node_modules/.installed-$(sha256sum tests/node/package-lock.json | cut -c1-16)"
+  if [ ! -f "$node_stamp" ]; then
+    if command -v npm >/dev/null; then
+      (cd tests/node && npm ci --silent --no-audit --no-fund >&2) && touch "$node_stamp"
+    else
+      echo "npm is not installed; the GraphQL-over-HTTP audit test will be skipped." >&2
+    fi
+  fi
 fi
 
 # Headless Chromium drives the GraphiQL page in the browser test (Debian's package).

@@ -1,4 +1,8 @@
-"""The GraphQL endpoint over HTTP: per-request context and the offline GraphiQL page."""
+"""The GraphQL endpoint over HTTP: per-request context, the offline GraphiQL page, and the response media type
+and status code the GraphQL-over-HTTP spec asks for.
+
+What each request did (operation name, outcome, error references) is left in `scope["state"]["graphql"]` for
+the request log and the metrics, which sit outside this app."""
 
 from __future__ import annotations
 
@@ -6,16 +10,22 @@ from importlib.resources import files
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from registry.config import Limits
 from registry.graphql.context import Context
 from registry.graphql.errors_mask import quiet_client_errors
 from registry.graphql.loaders import Loaders
+from registry.graphql.media_types import GRAPHQL_RESPONSE, response_media_type
 from registry.graphql.schema import schema
 from registry.storage.repositories import Repositories
 
@@ -30,12 +40,45 @@ SECURITY_HEADERS = {
 }
 
 
+OUTCOME_ORDER = ("INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "UNAUTHENTICATED", "FORBIDDEN")
+"""When a response carries errors of several kinds, the outcome names the first of these it has."""
+
+
+def _observation(request: Request | WebSocket) -> dict[str, Any]:
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    return state.setdefault("graphql", {})  # type: ignore[no-any-return]
+
+
+class OperationName(SchemaExtension):
+    """Notes the operation's name (as sent, or as named in the document) for the request log and metrics."""
+
+    def on_operation(self):  # type: ignore[no-untyped-def]
+        yield
+        request = getattr(self.execution_context.context, "request", None)
+        if request is not None:
+            _observation(request)["operation"] = self.execution_context.operation_name
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """The request was refused before execution (parse, validation or variable errors): no data, and no error
+    tied to a field."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(e.path is None for e in errors)
+
+
+def _outcome(errors: list[GraphQLError]) -> str:
+    codes = [str((e.extensions or {}).get("code", "BAD_USER_INPUT")) for e in errors]
+    return next((c for c in OUTCOME_ORDER if c in codes), codes[0]) if codes else "ok"
+
+
 class RegistryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context (fresh DataLoaders per request) and our GraphiQL page."""
 
     def __init__(self, repos_getter: Any, schema: Any = schema, graphiql: bool = True, limits: Limits | None = None,
                  **kwargs: Any):
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, **kwargs)
+        if OperationName not in schema.extensions:  # the schema's own list stays in schema.py; this one observes
+            schema.extensions = (*schema.extensions, OperationName)
         self._repos_getter = repos_getter
         self._limits = limits or Limits()
         quiet_client_errors()
@@ -73,3 +116,23 @@ class RegistryGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        seen = _observation(request)
+        seen["outcome"] = _outcome(result.errors or [])
+        seen["error_refs"] = [str(e.extensions["correlationId"]) for e in result.errors or []
+                              if e.extensions and "correlationId" in e.extensions]
+        seen["request_error"] = _is_request_error(result)
+        if seen["request_error"] and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE:
+            response.pop("data", None)  # the spec: a refused request has no data entry at all
+        return response
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        response = await super().run(request, context, root_value)
+        if (isinstance(response, Response) and response.media_type == "application/json"
+                and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+            if _observation(request).get("request_error"):
+                response.status_code = 400
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pymongo import AsyncMongoClient, uri_parser
 from pymongo.asynchronous.database import AsyncDatabase
 
 from registry.config import Settings
-from registry.storage.embedded import EmbeddedFerretDB
+from registry.storage.embedded import DataFolderInUse, EmbeddedFerretDB, publish_server, withdraw_server
 from registry.storage.indexes import ensure_indexes
 from registry.storage.repositories import Repositories
 
@@ -71,17 +72,35 @@ async def start_embedded(embedded: EmbeddedFerretDB) -> None:
     await asyncio.to_thread(embedded.wait_ready)
 
 
+async def _start_embedded(
+    settings: Settings, stack: AsyncExitStack, serve: bool
+) -> tuple[str, EmbeddedFerretDB | None]:
+    """The embedded FerretDB's address: one started now, or, for a command other than `serve` while a registry
+    serves the same data folder, that registry's own."""
+    embedded = EmbeddedFerretDB(settings.ferretdb_bin, settings.data_dir, settings.ferretdb_debug_addr)
+    try:
+        await asyncio.to_thread(embedded.prepare)
+    except DataFolderInUse as e:
+        if serve or e.server is None:
+            raise
+        print(f"(using the database of the registry serving {settings.data_dir}, PID {e.server[1]})", file=sys.stderr)
+        return e.server[0], None
+    stack.callback(embedded.stop)
+    await start_embedded(embedded)
+    return embedded.uri, embedded
+
+
 @asynccontextmanager
-async def open_database(settings: Settings, **client_kwargs: Any) -> AsyncIterator[Database]:
-    """Connect (starting the embedded FerretDB if needed), create indexes, and close everything on exit."""
+async def open_database(settings: Settings, serve: bool = False, **client_kwargs: Any) -> AsyncIterator[Database]:
+    """Connect (starting the embedded FerretDB if needed), create indexes, and close everything on exit.
+
+    `serve`: for `registry serve`, which publishes its embedded database's address in the data folder and is
+    refused on a folder another registry serves; other commands connect to that registry's database instead."""
     async with AsyncExitStack() as stack:
         embedded = None
         uri = settings.mongodb_uri
         if uri is None:
-            embedded = EmbeddedFerretDB(settings.ferretdb_bin, settings.data_dir, settings.ferretdb_debug_addr)
-            stack.callback(embedded.stop)
-            await start_embedded(embedded)
-            uri = embedded.uri
+            uri, embedded = await _start_embedded(settings, stack, serve)
         client = make_client(uri, settings, **client_kwargs)
         stack.push_async_callback(client.close)
         probe_client = make_client(uri, settings, maxPoolSize=2, appname="registry-probe")
@@ -90,4 +109,7 @@ async def open_database(settings: Settings, **client_kwargs: Any) -> AsyncIterat
         database = Database(client, db, Repositories(db, settings.read_cache_items), embedded, probe_client)
         await database.ping()
         await ensure_indexes(database.repos)
+        if serve and embedded is not None:
+            publish_server(settings.data_dir, uri)
+            stack.callback(withdraw_server, settings.data_dir)
         yield database

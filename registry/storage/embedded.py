@@ -9,6 +9,9 @@ One database process per data folder, whatever happens to the registry:
 - the data-folder lock is inherited by FerretDB, so it is held until both have exited, and the lock file names
   the registry that holds it. A FerretDB left running by a registry that no longer exists (its pid is in
   `ferretdb.pid`) is stopped before a new one starts; a folder held by a living registry is refused.
+
+A running `registry serve` writes its database address to `server.json` in the data folder, so the other
+commands work beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import json
 import logging
 import os
 import signal
@@ -39,6 +43,88 @@ PR_SET_PDEATHSIG = 1
 
 class EmbeddedDatabaseError(RuntimeError):
     """The embedded FerretDB could not be started; the message says why and what to do."""
+
+
+SERVER_FILE = "server.json"
+"""In the data folder while `registry serve` runs there: its database address and process ID."""
+
+
+def publish_server(data_dir: Path, uri: str) -> None:
+    """Say, in the data folder, where this running registry's database listens (for the other commands)."""
+    path, tmp = data_dir / SERVER_FILE, data_dir / f".{SERVER_FILE}.tmp"
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"uri": uri, "pid": os.getpid()}, f)
+    os.replace(tmp, path)
+
+
+def withdraw_server(data_dir: Path) -> None:
+    (data_dir / SERVER_FILE).unlink(missing_ok=True)
+
+
+def running_server(data_dir: Path) -> tuple[str, int] | None:
+    """The database address and PID of the registry serving this data folder, if one is alive."""
+    try:
+        info = json.loads((data_dir / SERVER_FILE).read_text(encoding="utf-8"))
+        uri, pid = str(info["uri"]), int(info["pid"])
+        os.kill(pid, 0)
+    except PermissionError:  # alive, another user's
+        return uri, pid
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return uri, pid
+
+
+class DataFolderInUse(EmbeddedDatabaseError):
+    """Another process holds the data folder; `server` is its (uri, pid) when it is a running registry."""
+
+    def __init__(self, data_dir: Path):
+        self.server = running_server(data_dir)
+        if self.server:
+            uri, pid = self.server
+            message = (f"A registry (PID {pid}) is already serving the data folder {data_dir}; a second `registry "
+                       "serve` on it is refused. The other commands (token create, export, import, check, records, "
+                       "seed) work beside it as they are. To run a second API process on the same register, start "
+                       f"it with MONGODB_URI={uri} and another --port.")
+        else:
+            message = (f"Another registry command is using the data folder {data_dir} right now. Wait for it to "
+                       "finish and try again, or point REGISTRY_DATA_DIR at another folder for another register.")
+        super().__init__(message)
+
+
+def ensure_free(data_dir: Path) -> None:
+    """Raise DataFolderInUse when another registry holds the data folder (checked before serving). A folder held
+    only by a FerretDB whose registry is gone counts as free: starting stops that FerretDB first."""
+    if not (data_dir / LOCK_NAME).exists():
+        return
+    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    except BlockingIOError:
+        if _orphan(data_dir, fd) is None:
+            raise DataFolderInUse(data_dir) from None
+    finally:
+        os.close(fd)
+
+
+def _orphan(data_dir: Path, lock: int) -> int | None:
+    """The pid of a FerretDB serving `data_dir` whose registry is gone: its parent is not the registry the lock
+    file names (it was re-parented when that registry died), which holds even if that pid has been reused."""
+    text = os.pread(lock, 32, 0).strip()
+    owner = int(text) if text.isdigit() else 0
+    pid = _read_pid(data_dir / PID_NAME)
+    if pid is None or not _alive(pid) or not _serves(pid, data_dir / "sqlite") or _parent(pid) == owner:
+        return None
+    return pid
+
+
+def _serves(pid: int, sqlite_dir: Path) -> bool:
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return f"--sqlite-url=file:{sqlite_dir}/".encode() in args
 
 
 def free_port() -> int:
@@ -154,8 +240,11 @@ class EmbeddedFerretDB:
         fd = os.open(self.data_dir / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o600)
         try:
             if not self._try_lock(fd):
-                self._stop_orphan(fd)
-                if not self._try_lock(fd):
+                orphan = _orphan(self.data_dir, fd)
+                if orphan is None:
+                    raise DataFolderInUse(self.data_dir)
+                self._stop_orphan(orphan)
+                if not self._wait_for_lock(fd):
                     raise EmbeddedDatabaseError(
                         f"The data folder {self.data_dir} is still in use by a database process that could not "
                         "be stopped. Stop it first, or point REGISTRY_DATA_DIR at another folder.")
@@ -165,6 +254,7 @@ class EmbeddedFerretDB:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._lock = fd
+        withdraw_server(self.data_dir)  # we hold the lock: an address left by a registry that was killed is stale
 
     @staticmethod
     def _try_lock(fd: int) -> bool:
@@ -174,22 +264,17 @@ class EmbeddedFerretDB:
             return False
         return True
 
-    def _stop_orphan(self, fd: int) -> None:
-        """The lock is held: by a living registry (refuse), or by a FerretDB whose registry is gone (stop it).
-        A FerretDB is an orphan when its parent is not the registry named in the lock file (it was re-parented
-        when that registry died), which holds even if the registry's pid has since been reused."""
-        text = os.pread(fd, 32, 0).strip()
-        owner = int(text) if text.isdigit() else 0
-        pid = _read_pid(self.data_dir / PID_NAME)
-        database = pid if pid is not None and self._is_our_database(pid) and _alive(pid) else None
-        orphan = database is not None and _parent(database) != owner
-        if not orphan and owner and _alive(owner):
-            raise EmbeddedDatabaseError(
-                f"Another registry (pid {owner}) is already using the data folder {self.data_dir}. Stop it "
-                "first, or point REGISTRY_DATA_DIR at another folder.")
-        if database is None:
-            return
-        pid = database
+    @classmethod
+    def _wait_for_lock(cls, fd: int, seconds: float = 10.0) -> bool:
+        """A stopped process releases its files a moment after it looks dead (its other threads still exit)."""
+        deadline = time.monotonic() + seconds
+        while not cls._try_lock(fd):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def _stop_orphan(self, pid: int) -> None:
         log.warning("A FerretDB (pid %d) left running by a stopped registry still serves %s; stopping it.",
                     pid, self.data_dir)
         os.kill(pid, signal.SIGTERM)
@@ -200,13 +285,6 @@ class EmbeddedFerretDB:
             os.kill(pid, signal.SIGKILL)
             while _alive(pid) and time.monotonic() < deadline + 5:
                 time.sleep(0.05)
-
-    def _is_our_database(self, pid: int) -> bool:
-        try:
-            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            return False
-        return f"--sqlite-url=file:{self.sqlite_dir}/".encode() in args
 
     def spawn(self) -> None:
         """Start the FerretDB process (call from a thread that lives as long as the registry: on Linux the

@@ -20,14 +20,14 @@ def test_schema_graphql_matches_the_code() -> None:
 LINT_RULES = ("arguments-have-descriptions,enum-values-have-descriptions,fields-have-descriptions,"
               "types-have-descriptions,input-object-values-have-descriptions,relay-connection-types-spec,"
               "relay-page-info-spec")
-LINTER = PROJECT_ROOT / "tests" / "schema_lint" / "node_modules" / ".bin" / "graphql-schema-linter"
+LINTER = PROJECT_ROOT / "tests" / "node" / "node_modules" / ".bin" / "graphql-schema-linter"
 
 
 @pytest.mark.subprocess
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed for graphql-schema-linter")
 def test_schema_lint_finds_nothing() -> None:
     """graphql-schema-linter (npm, installed by ./dev setup) with its description and Relay rules."""
-    assert LINTER.exists(), "run ./dev setup test: it installs tests/schema_lint from its package-lock.json"
+    assert LINTER.exists(), "run ./dev setup test: it installs tests/node from its package-lock.json"
     r = subprocess.run([str(LINTER), "--rules", LINT_RULES, str(PROJECT_ROOT / "schema.graphql")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -69,7 +69,7 @@ def test_embedded_data_persists_across_restarts(tmp_path: Path) -> None:
 
 def test_two_registries_cannot_share_a_data_folder(tmp_path: Path) -> None:
     binary = PROJECT_ROOT / "bin" / "ferretdb"
-    with EmbeddedFerretDB(binary, tmp_path), pytest.raises(EmbeddedDatabaseError, match="already using"):
+    with EmbeddedFerretDB(binary, tmp_path), pytest.raises(EmbeddedDatabaseError, match="is using the data folder"):
         EmbeddedFerretDB(binary, tmp_path).start()
 
 
