@@ -28,6 +28,7 @@ from registry.storage.repositories import Repositories
 from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
+from registry.web.budget import RequestBudget
 from registry.web.dpia import dpia_endpoint
 from registry.web.errors import InternalErrors
 from registry.web.headers import SecurityHeaders
@@ -149,7 +150,9 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
-    # The first added runs innermost: the Host check runs first, every answer gets the security headers.
+    # The first added runs innermost. From the outside: the request log and metrics see every request, the Host
+    # check refuses foreign names, every answer gets the security headers, an unexpected error becomes JSON.
+    app.add_middleware(RequestBudget, seconds=settings.limits.seconds)
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
     if settings.cors_origins:  # CORS stays off unless origins are configured

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
 import socket
 import sys
@@ -77,6 +78,13 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2027-06-01") from None
+
+
 def _check(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
@@ -97,17 +105,19 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
                 slugs = [o.slug for o in await db.repos.organizations.find()]
                 print(f"registry: {e} Known: {', '.join(slugs) or 'none (run registry seed)'}.", file=sys.stderr)
                 return 2
-            found = find(inv, await read_reference(db.repos))
+            found = find(inv, await read_reference(db.repos), args.as_of)
         if args.format == "json":
             print(json.dumps([encode(f) for f in found], indent=2, ensure_ascii=False))
         else:
             for f in found:
-                print(f"{f.severity.value:6} {f.rule:36} {f.subject_type}:{f.subject_id}\n       {f.message}\n"
+                ready = " (readiness)" if f.readiness else ""
+                print(f"{f.severity.value:6} {f.rule:36} {f.subject_type}:{f.subject_id}{ready}\n       {f.message}\n"
                       f"       [{f.article}] fix: {f.fix}")
             counts = {s.value: sum(f.severity == s for f in found) for s in Severity}
             print(f"{len(found)} findings for {inv.organization.legal_name}: "
                   + ", ".join(f"{n} {s}" for s, n in counts.items()))
-        failing = [f for f in found if f.severity.rank >= fail_on.rank]
+        # A duty not yet in force is a gap to close, not a breach: it does not fail the pipeline.
+        failing = [f for f in found if f.severity.rank >= fail_on.rank and not f.readiness]
         if failing:
             print(f"{len(failing)} finding(s) at or above {fail_on.value}: failing.", file=sys.stderr)
             return 1
@@ -278,6 +288,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", default="high", choices=["high", "medium", "low", "info"],
                    help="lowest severity that fails the check (default high)")
     c.add_argument("--format", default="text", choices=["text", "json"])
+    c.add_argument("--as-of", type=_date, default=None,
+                   help="evaluate the law in force on this date, YYYY-MM-DD (default today)")
     c.set_defaults(func=_check)
     r = sub.add_parser("records", help="write the Art 30 records of processing as JSON, CSV, XLSX or HTML")
     r.add_argument("--organization", required=True, help="the organisation's slug")

@@ -20,6 +20,13 @@ class Limits:
     body_bytes: int = 262_144
     list_items: int = 1000
     page_size: int = 200
+    cost: int = 5_000_000
+    """The most a query may cost (registry/graphql/cost.py): fields, lists multiplied by their expected size."""
+    heavy: int = 100_000
+    """A query costing more is heavy: it waits for one of `heavy_concurrent` places before it runs."""
+    heavy_concurrent: int = 1
+    seconds: int = 30
+    """A request's time budget: after it (or when its client goes away) it starts no further database read."""
 
 
 @dataclass(frozen=True)

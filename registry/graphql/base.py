@@ -12,8 +12,11 @@ from registry.domain import enums as e
 from registry.domain import models as m
 from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums below
     Adequacy,
+    Applicability,
     CcpaCategory,
     CommitmentKind,
+    ConsentMechanism,
+    DestinationKind,
     DocumentKind,
     DpaStatus,
     Framework,
@@ -49,6 +52,13 @@ expose(e.SubprocessorAuthorisation,
 expose(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
 expose(e.DocumentKind, description="The kind of published document.")
 expose(e.Severity, description="How serious a finding is: HIGH, MEDIUM, LOW, INFO.")
+expose(e.Applicability, description="Whether a law applies to an organisation: APPLIES, DOES_NOT_APPLY, "
+                "UNDETERMINED (its rules are not run; a finding asks the question).")
+expose(e.DestinationKind, description="COUNTRY or INTERNATIONAL_ORGANISATION (GDPR Art 44).")
+expose(e.ConsentMechanism, description="How consent is obtained: OPT_IN (an affirmative act), OPT_OUT or "
+                "POLICY_ACCEPTANCE (neither is valid consent: GDPR Art 4(11), CJEU Planet49).")
+expose(e.GeographicExtent, description="How widely an activity reaches: LOCAL, REGIONAL, NATIONAL, "
+                "INTERNATIONAL.")
 
 
 @strawberry.type(description="Where in a published document a fact was stated.")
@@ -56,10 +66,12 @@ class DocumentSource:
     document: str = strawberry.field(description="Key of the organisation's source document (see `documents`).")
     section: str | None = strawberry.field(description="The document's own section number or heading.")
     quote: str | None = strawberry.field(description="A short verbatim excerpt of the statement.")
+    inference: str | None = strawberry.field(
+        description="Set when the fact is inferred, not stated: why. Null for a fact the document states.")
 
     @classmethod
     def from_domain(cls, s: m.Source | None) -> DocumentSource | None:
-        return cls(document=s.document, section=s.section, quote=s.quote) if s else None
+        return cls(document=s.document, section=s.section, quote=s.quote, inference=s.inference) if s else None
 
 
 class RecordNode(relay.Node):

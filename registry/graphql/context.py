@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from registry.config import Limits
 from registry.domain.models import ApiToken
 from registry.graphql.loaders import Loaders
+from registry.services.deadline import Deadline
 from registry.storage.repositories import Repositories
 
 
@@ -27,6 +28,8 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     token: ApiToken | None = None
     """The caller's API token (None only when access control is off)."""
+    deadline: Deadline | None = None
+    """When this request's time is up (registry/graphql/budget.py)."""
 
     @property
     def actor(self) -> str:

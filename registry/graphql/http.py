@@ -27,6 +27,7 @@ from registry.graphql.errors_mask import quiet_client_errors
 from registry.graphql.loaders import Loaders
 from registry.graphql.media_types import GRAPHQL_RESPONSE, response_media_type
 from registry.graphql.schema import schema
+from registry.services.deadline import Deadline
 from registry.storage.repositories import Repositories
 
 GRAPHIQL_HTML = (files("registry.graphql") / "static" / "graphiql.html").read_text(encoding="utf-8")
@@ -111,8 +112,11 @@ class RegistryGraphQL(GraphQL[Context, None]):
         state = request.scope.get("state", {})
         # The token check read the register's generation for this request: the loaders and edits share that read.
         generation = state.get("generation") or repos.cache.snapshot()
-        return Context(repos=repos, loaders=Loaders(repos, generation), generation=generation, request=request,
-                       response=response, token=state.get("token"), limits=self._limits)
+        # The request middleware gave the request its deadline; an app used without it gets one here.
+        deadline = state.get("deadline") or Deadline(self._limits.seconds)
+        return Context(repos=repos, loaders=Loaders(repos, generation, deadline), generation=generation,
+                       request=request, response=response, token=state.get("token"), limits=self._limits,
+                       deadline=deadline)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)

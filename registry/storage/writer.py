@@ -34,10 +34,15 @@ RECOVERY_GRACE = dt.timedelta(seconds=60)
 class VersionConflict(Exception):
     """The record changed since the version the update was based on."""
 
-    def __init__(self, entity_id: str, expected: int, current: int):
+    def __init__(self, entity_id: str, expected: int, current: int, in_progress: bool = False):
         self.entity_id, self.expected, self.current = entity_id, expected, current
-        super().__init__(f"'{entity_id}' is at version {current}, not {expected}: someone changed it since you read "
-                         f"it. Read it again and reapply your change on version {current}.")
+        if in_progress:  # the next version is claimed by a change not yet stored
+            super().__init__(f"'{entity_id}' is at version {expected}, but another change to it (version "
+                             f"{expected + 1}) is being written or was interrupted. Read it again in a moment and "
+                             "reapply your change on the version you then see.")
+        else:
+            super().__init__(f"'{entity_id}' is at version {current}, not {expected}: someone changed it since you "
+                             f"read it. Read it again and reapply your change on version {current}.")
 
 
 class AlreadyExists(Exception):
@@ -69,11 +74,36 @@ class Writer:
         org = after.get("organization") or (after["_id"] if repo.name == "organizations" else None)
         return HistoryEntry(repo.name, after["_id"], org, version, op, actor, now(), diff(before, after))
 
-    async def _claim(self, entry: HistoryEntry, expected: int) -> None:
+    async def _claim(self, entry: HistoryEntry, expected: int, retry: bool = True) -> None:
         try:
             await self.history.collection.insert_one({"_id": entry.id, **encode(entry)})
+            return
         except DuplicateKeyError:
-            raise VersionConflict(entry.entity_id, expected, entry.version) from None
+            held = await self.history.collection.find_one({"_id": entry.id})
+        if held is None and retry:  # released meanwhile
+            return await self._claim(entry, expected, retry=False)
+        if held is None or held.get("committed"):
+            raise VersionConflict(entry.entity_id, expected, entry.version)
+        # An uncommitted claim: a change in progress, or one whose writer died. Past the grace period it is
+        # finished or aborted here, at once, instead of refusing edits until the next recovery pass.
+        claim = decode(HistoryEntry, {k: v for k, v in held.items() if k != "_id"})
+        if retry and _aware(claim.at) <= now() - RECOVERY_GRACE:
+            await self._settle(claim)
+            return await self._claim(entry, expected, retry=False)
+        record = await self.repos.of(claim.entity_type).collection.find_one({"_id": claim.entity_id},
+                                                                             {"version": 1}) \
+            if claim.entity_type in self.repos.records else None
+        stored = (record or {}).get("version", 0)
+        raise VersionConflict(entry.entity_id, expected, claim.version, in_progress=stored < claim.version)
+
+    async def _settle(self, claim: HistoryEntry) -> None:
+        """Commit an interrupted change whose record was written; abort one whose record was not."""
+        record = await self.repos.of(claim.entity_type).collection.find_one({"_id": claim.entity_id},
+                                                                             {"version": 1})
+        if record is not None and record.get("version", 0) >= claim.version:
+            await self._commit([claim])
+        else:
+            await self._release(claim)
 
     async def _commit(self, entries: Sequence[HistoryEntry]) -> None:
         # One update by `_id` equality per entry: FerretDB v1 stops at the first match of an update_one, while an

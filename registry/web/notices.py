@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from registry.domain import models as m
+from registry.services.notices import in_effect
 from registry.storage.repositories import Repositories
 from registry.web.records import PAGE_HEADERS, problem
 
@@ -91,8 +92,9 @@ def notices_endpoint(repos_getter: Callable[[], Repositories], public_url: str) 
         org = await repos.organizations.get(slug)
         if org is None:
             return problem(404, f"No organisation with slug '{slug}'.")
-        subs = [r for r in (await repos.recipients.by_organizations([slug]))[slug] if r.is_processor]
         changes = await repos.subprocessor_changes.find({"organization": slug})
+        subs = in_effect([r for r in (await repos.recipients.by_organizations([slug]))[slug] if r.is_processor],
+                         changes, dt.datetime.now(dt.UTC))
         changes = sorted(changes, key=lambda c: c.announced, reverse=True)[:FEED_LIMIT]
         base = f"/organizations/{quote(slug, safe='')}/subprocessors"
         data = _json(org, subs, changes)

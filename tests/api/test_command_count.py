@@ -11,8 +11,7 @@ from bench.generate import FULL_RECORD_QUERY
 from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
-from tests.api.test_prefetch import listed_and_alone
-from tests.support import GraphQLClient
+from tests.support import GraphQLClient, listed_and_alone
 
 
 async def commands_for(db: Database, counter: CommandCounter, slug: str) -> Counter[str]:

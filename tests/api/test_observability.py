@@ -14,8 +14,8 @@ from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
 from registry.storage.embedded import free_port
-from tests.conftest import bearer
 from tests.served import serving
+from tests.support import bearer
 
 QUERY = "query OrgBySlug($slug: String!) { organization(slug: $slug) { slug } }"
 SECRET_VALUE = "januscaler"  # a variable's value: must never reach the log

@@ -13,6 +13,7 @@ CONTROLLER_COLUMNS = [
     "Processing activity",
     "Name and contact details of the controller (Art 30(1)(a))", "Joint controller (Art 30(1)(a))",
     "Representative (Art 30(1)(a))", "Data protection officer (Art 30(1)(a))",
+    "Facts inferred, not stated in the documents (why) (Art 5(2))",  # every export shows what is inferred
     "Purposes of the processing (Art 30(1)(b))", "Categories of data subjects (Art 30(1)(c))",
     "Categories of personal data (Art 30(1)(c))",
     "Categories of recipients, including in third countries (Art 30(1)(d))",
@@ -49,7 +50,21 @@ async def test_processor_record_names_the_controller(gql: GraphQLClient) -> None
     assert rec["article"] == "Art 30(2)"
     [entry] = rec["entries"]
     controller = entry["fields"][0]
+    # "the Customer" is what the document says, not a controller's name and contact: the record says so.
     assert controller["article"] == "Art 30(2)(a)" and controller["value"].startswith("the Customer")
+    assert controller["value"].endswith("(no name and contact details recorded)")
+
+
+async def test_retention_reads_as_words_and_inferences_are_listed(gql: GraphQLClient) -> None:
+    rec = (await gql.data(Q, {"org": "januscaler", "role": "CONTROLLER"}))["recordsOfProcessing"]
+    erasure = next(f for f in rec["entries"][0]["fields"] if f["article"] == "Art 30(1)(f)")["value"]
+    assert "required by law. after" not in erasure and "until overwritten" in erasure
+    assert "no period given" in erasure
+    jal = (await gql.data(Q, {"org": "jalendos-kramax", "role": "CONTROLLER"}))["recordsOfProcessing"]
+    values = " ".join(f["value"] for e in jal["entries"] for f in e["fields"])
+    assert "7 years" in values and "P7Y" not in values
+    inferred = next(f for f in jal["header"] if f["article"] == "Art 5(2)")
+    assert inferred["recorded"] and "controller" in inferred["value"]
 
 
 async def test_xlsx_has_every_art30_column_and_a_frozen_header(client: httpx.AsyncClient) -> None:
@@ -60,7 +75,7 @@ async def test_xlsx_has_every_art30_column_and_a_frozen_header(client: httpx.Asy
         controller = wb["Controller record Art 30(1)"]
         assert [c.value for c in controller[1]] == CONTROLLER_COLUMNS
         assert controller.freeze_panes == "B2"
-        assert controller.max_row > 1 and all(controller.column_dimensions[c].width >= 14 for c in "ABCDEFGHIJKL")
+        assert controller.max_row > 1 and all(controller.column_dimensions[c].width >= 14 for c in "ABCDEFGHIJKLM")
         assert "Processor record Art 30(2)" in wb.sheetnames
 
 
