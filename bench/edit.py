@@ -79,7 +79,7 @@ async def measure_size(db: Database, counter: TimedCounter, token: str, n: int, 
     versions = {t: 1 for t in targets}
     app = create_app(Settings(), db)
     latency, outside, commands = [], [], []
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600,
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost", timeout=600,
                                  headers={"Authorization": f"Bearer {token}"}) as c:
         for i in range(repeat + 1):  # the first round warms the process, and is not counted
             for t in targets:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from contextlib import asynccontextmanager
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -23,10 +25,13 @@ from registry.services.seeding import is_empty, seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.repositories import Repositories
+from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
 from registry.web.budget import RequestBudget
 from registry.web.dpia import dpia_endpoint
+from registry.web.errors import InternalErrors
+from registry.web.headers import SecurityHeaders
 from registry.web.limits import BodySizeLimit
 from registry.web.logging import log_request
 from registry.web.metrics import Metrics, MetricsPort, metrics_endpoint
@@ -97,8 +102,12 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
                 print(FIRST_TOKEN.format(token=text, host=settings.host, port=settings.port), flush=True)
             state["db"] = db
             recovery = asyncio.create_task(_keep_recovering(db))
+            supervisor = asyncio.create_task(supervise(db))
             yield
-            recovery.cancel()
+            for task in (recovery, supervisor):  # stopped before the database is closed under them
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             state.pop("db", None)
 
     def repos() -> Repositories:
@@ -113,7 +122,7 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
 
     async def ready(request: Request) -> Response:
         try:
-            await state["db"].ping()
+            await state["db"].probe()
         except Exception as e:  # noqa: BLE001 - any failure means not ready; the reason is reported
             return JSONResponse({"status": "not ready", "database": f"unavailable: {type(e).__name__}"}, 503)
         return JSONResponse({"status": "ready", "database": "ok"})
@@ -128,7 +137,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
-        Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/subprocessors.{format}",
+              notices_endpoint(lambda: state["db"].repos, settings.base_url)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Route("/metrics", metrics_endpoint(metrics, repos)),
@@ -140,12 +150,17 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
 
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
+    # The first added runs innermost. From the outside: the request log and metrics see every request, the Host
+    # check refuses foreign names, every answer gets the security headers, an unexpected error becomes JSON.
     app.add_middleware(RequestBudget, seconds=settings.limits.seconds)
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
     if settings.cors_origins:  # CORS stays off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(InternalErrors)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False)
     app.add_middleware(MetricsPort, port=settings.metrics_port, metrics=metrics, repos_getter=repos)
     app.add_middleware(ObserveRequests, observers=[log_request, metrics.record])
     app.state.metrics = metrics

@@ -339,7 +339,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as e:
+        print(f"registry: {e}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(settings, args))
     except (InvalidInventory, EmbeddedDatabaseError) as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,9 +35,15 @@ class Settings:
 
     mongodb_uri: str | None = None
     """A MongoDB-compatible server to use; None starts the embedded FerretDB."""
+    mongodb_password: str | None = field(default=None, repr=False)
+    """Read from the file MONGODB_PASSWORD_FILE names (a Docker secret), for the user the URI names; it stays
+    out of the URI, the environment and the process list."""
     data_dir: Path = PROJECT_ROOT / ".data"
     """Where the embedded database keeps its files (and its state)."""
     ferretdb_bin: Path = PROJECT_ROOT / "bin" / "ferretdb"
+    ferretdb_debug_addr: str | None = None
+    """REGISTRY_FERRETDB_DEBUG_ADDR (`127.0.0.1:PORT`): turns on the embedded FerretDB's debug listener (metrics,
+    pprof). Off by default: it has no access control."""
     seed_dir: Path = PROJECT_ROOT / "seed"
     assets_dir: Path = PROJECT_ROOT / ".assets" / "graphiql"
     """GraphiQL's JavaScript and CSS, installed from the npm registry by the setup."""
@@ -63,16 +70,39 @@ class Settings:
     read_cache_items: int = 50_000
     """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
     registry/storage/cache.py)."""
+    public_url: str | None = None
+    """REGISTRY_PUBLIC_URL: the address people use to reach the registry (`https://ropa.example.com`), for the
+    absolute links it writes (the Atom feed's own address). Default: http://127.0.0.1:PORT."""
+    allowed_hosts: tuple[str, ...] = ()
+    """REGISTRY_ALLOWED_HOSTS (comma-separated): the Host names requests may carry; any other is refused, which
+    stops a malicious web page from reaching a local registry through DNS rebinding. Default: localhost,
+    127.0.0.1, [::1] and the public URL's host."""
+
+    @property
+    def base_url(self) -> str:
+        """The public URL without a trailing slash."""
+        return (self.public_url or f"http://127.0.0.1:{self.port}").rstrip("/")
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        if self.allowed_hosts:
+            return list(self.allowed_hosts)
+        public = urlsplit(self.base_url).hostname or "127.0.0.1"
+        return list(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", f"[{public}]" if ":" in public else public]))
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Read MONGODB_URI and REGISTRY_* variables; unset ones keep their defaults."""
         e = os.environ if env is None else env
         kw: dict[str, object] = {"mongodb_uri": e.get("MONGODB_URI") or None}
+        if e.get("MONGODB_PASSWORD_FILE"):
+            kw["mongodb_password"] = _secret(e["MONGODB_PASSWORD_FILE"])
         if "REGISTRY_DATA_DIR" in e:
             kw["data_dir"] = Path(e["REGISTRY_DATA_DIR"]).resolve()
         if "REGISTRY_FERRETDB_BIN" in e:
             kw["ferretdb_bin"] = Path(e["REGISTRY_FERRETDB_BIN"]).resolve()
+        if e.get("REGISTRY_FERRETDB_DEBUG_ADDR"):
+            kw["ferretdb_debug_addr"] = e["REGISTRY_FERRETDB_DEBUG_ADDR"]
         if "REGISTRY_SEED_DIR" in e:
             kw["seed_dir"] = Path(e["REGISTRY_SEED_DIR"]).resolve()
         if "REGISTRY_ASSETS_DIR" in e:
@@ -100,6 +130,29 @@ class Settings:
         kw["limits"] = Limits(**limits)
         kw["development"] = e.get("REGISTRY_DEV", "").lower() in ("1", "true", "yes", "on")
         kw["graphiql"] = e.get("REGISTRY_GRAPHIQL", "on").lower() not in ("0", "false", "no", "off")
+        if e.get("REGISTRY_PUBLIC_URL"):
+            kw["public_url"] = _public_url(e["REGISTRY_PUBLIC_URL"])
+        if e.get("REGISTRY_ALLOWED_HOSTS"):
+            kw["allowed_hosts"] = tuple(h.strip().lower() for h in e["REGISTRY_ALLOWED_HOSTS"].split(",") if h.strip())
         if e.get("REGISTRY_CORS_ORIGINS"):
             kw["cors_origins"] = tuple(o.strip() for o in e["REGISTRY_CORS_ORIGINS"].split(",") if o.strip())
         return cls(**kw)  # type: ignore[arg-type]
+
+
+def _public_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"REGISTRY_PUBLIC_URL must be an http(s) address such as https://ropa.example.com, "
+                         f"without a query; got {value!r}")
+    return value.strip()
+
+
+def _secret(path: str) -> str:
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as e:
+        raise ValueError(f"MONGODB_PASSWORD_FILE names {path}, which cannot be read ({e.strerror}); mount the "
+                         "secret there or unset the variable") from None
+    if not value:
+        raise ValueError(f"MONGODB_PASSWORD_FILE names {path}, which is empty; write the password into it")
+    return value

@@ -33,7 +33,7 @@ class Context:
 
     @property
     def actor(self) -> str:
-        return f"token:{self.token.name}" if self.token else "anonymous"
+        return f"token:{self.token.key} ({self.token.name})" if self.token else "anonymous"
 
 
 Info = StrawberryInfo[Context, None]

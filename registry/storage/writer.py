@@ -37,9 +37,10 @@ class VersionConflict(Exception):
     def __init__(self, entity_id: str, expected: int, current: int, in_progress: bool = False):
         self.entity_id, self.expected, self.current = entity_id, expected, current
         if in_progress:  # the next version is claimed by a change not yet stored
-            super().__init__(f"'{entity_id}' is at version {expected}, but another change to it (version "
-                             f"{expected + 1}) is being written or was interrupted. Read it again in a moment and "
-                             "reapply your change on the version you then see.")
+            super().__init__(f"'{entity_id}' is at version {current}, not {expected}: another change to it is being "
+                             f"written. Read it again in a moment and reapply your change on version {current}; "
+                             f"if it still shows version {expected}, that change was interrupted, and it is cleared "
+                             "within a minute.")
         else:
             super().__init__(f"'{entity_id}' is at version {current}, not {expected}: someone changed it since you "
                              f"read it. Read it again and reapply your change on version {current}.")

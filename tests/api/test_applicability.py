@@ -54,7 +54,7 @@ async def editor(settings: Settings) -> AsyncIterator[GraphQLClient]:
     async with own_database(settings, "applicability") as db:
         _, token = await create_token(db.repos, "editor", AccessRole.EDITOR)
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                      headers=bearer(token)) as c:
             yield GraphQLClient(c)
 

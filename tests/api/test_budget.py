@@ -73,7 +73,7 @@ async def test_the_history_of_every_record_is_read_once_per_level(settings: Sett
     own = Settings(mongodb_uri=settings.mongodb_uri, auth_required=False)
     async with open_database(own, event_listeners=[counter]) as db:
         app = create_app(own, db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             counter.counts.clear()
             r = await c.post("/graphql", json={"query": ORGANIZATION_HISTORY})
             body = r.json()
@@ -87,7 +87,7 @@ async def test_the_history_of_every_record_is_read_once_per_level(settings: Sett
 async def test_a_request_past_its_time_starts_no_further_read(database: Database) -> None:
     settings = Settings(auth_required=False, limits=Limits(seconds=0))
     app = create_app(settings, database)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         r = await c.post("/graphql", json={"query": '{ organization(slug: "januscaler") { slug } }'})
     [error] = r.json()["errors"]
     assert error["extensions"]["reason"] == "BUDGET_EXCEEDED" and "REGISTRY_MAX_SECONDS" in error["message"]

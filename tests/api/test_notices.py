@@ -40,7 +40,7 @@ async def notices(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
                              dpa=DpaStatus.SIGNED)
         await store_inventory(db.repos, dataclasses.replace(inv, recipients=[*inv.recipients, mailer]), SeedReport())
         app = create_app(Settings(auth_required=False), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             yield c
         await db.client.drop_database(db.db.name)
 
@@ -103,7 +103,7 @@ async def test_a_subprocessor_added_changed_and_removed_through_graphql_is_annou
             org, subprocessor_notice_period="P30D"), org.version, "test")
         _, token = await create_token(db.repos, "notices editor", AccessRole.EDITOR)
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t",
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                      headers=bearer(token)) as c:
             gql = GraphQLClient(c)
             made = (await gql.data(CREATE, {"i": {

@@ -97,7 +97,7 @@ def test_request_log_and_metrics_of_a_served_registry(settings: Settings, tokens
 
 async def test_metrics_are_not_public_when_access_control_is_off(settings: Settings, database: Database) -> None:
     app = create_app(dataclasses.replace(settings, auth_required=False), database)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         r = await c.get("/metrics")
     assert r.status_code == 403 and "REGISTRY_METRICS_PORT" in r.json()["error"]
 

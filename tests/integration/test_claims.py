@@ -39,7 +39,8 @@ async def test_a_dead_writers_claim_is_reported_then_settled_by_the_next_edit(se
         with pytest.raises(VersionConflict) as refused:
             await Writer(db.repos).update(repo, dataclasses.replace(purpose, name="Mine"), purpose.version, "alive")
         message = str(refused.value)
-        assert f"is at version {purpose.version}" in message and "being written or was interrupted" in message
+        assert f"is at version {purpose.version + 1}" in message and "being written" in message
+        assert f"if it still shows version {purpose.version}, that change was interrupted" in message
 
         # Two minutes later the claim is past the grace period: the next edit aborts it and goes through.
         old = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)

@@ -71,7 +71,7 @@ async def test_an_import_beside_graphql_edits_drops_no_acknowledged_change(setti
 
         acknowledged: list[tuple[str, int, str]] = []
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t",
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                      headers=bearer(token), timeout=120) as http:
             ids = [f"{SLUG}/{k}" for k in contested]
             results = await asyncio.gather(
