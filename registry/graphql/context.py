@@ -24,9 +24,13 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     token: ApiToken | None = None
     """The caller's API token (None only when access control is off)."""
+    user: str | None = None
+    """`user:<email>` for a person signed in by single sign-on (their session's role is in `token`)."""
 
     @property
     def actor(self) -> str:
+        if self.user:
+            return self.user
         return f"token:{self.token.name}" if self.token else "anonymous"
 
 

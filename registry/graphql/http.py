@@ -38,9 +38,9 @@ class RegistryGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         repos: Repositories = self._repos_getter()
-        token = request.scope.get("state", {}).get("token")
-        return Context(repos=repos, loaders=Loaders(repos), request=request, response=response, token=token,
-                       limits=self._limits)
+        state = request.scope.get("state", {})
+        return Context(repos=repos, loaders=Loaders(repos), request=request, response=response,
+                       token=state.get("token"), user=state.get("user"), limits=self._limits)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)

@@ -24,20 +24,42 @@ query RecordsOfProcessing {
   }
 }
 `;
+  // Signed in at /login, the browser sends the session cookie with each same-origin request: no header to paste.
+  // Tools and people who prefer a token can still put {"Authorization": "Bearer ..."} in the Headers tab; it is
+  // not kept in the browser's storage.
   const url = window.location.origin + "/graphql";
-  const fetcher = GraphiQL.createFetcher({ url });
+  const fetcher = GraphiQL.createFetcher({ url, headers: { "X-Requested-With": "GraphiQL" } });
   const explorer = GraphiQLPluginExplorer.explorerPlugin();
+
+  // GraphiQL reopens the stored tabs, but adds a tab whenever the page's own query/variables props match none of
+  // them: pass the active stored tab's content so a reload reopens exactly the user's tabs. Headers pasted by an
+  // earlier version (the token placeholder among them) are dropped from storage.
+  const PLACEHOLDER = "PASTE-THE-TOKEN";
+  let active = null;
+  try {
+    const headers = localStorage.getItem("graphiql:headers");
+    if (headers && headers.includes(PLACEHOLDER)) localStorage.removeItem("graphiql:headers");
+    const state = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
+    if (state && Array.isArray(state.tabs) && state.tabs.length) {
+      state.tabs.forEach((tab) => { tab.headers = null; });
+      state.activeTabIndex = Math.min(Math.max(state.activeTabIndex || 0, 0), state.tabs.length - 1);
+      localStorage.setItem("graphiql:tabState", JSON.stringify(state));
+      active = state.tabs[state.activeTabIndex];
+    }
+  } catch (e) {
+    active = null; // unreadable storage: start afresh with the example query
+  }
+  const props = {
+    fetcher,
+    defaultQuery: DEFAULT_QUERY,
+    isHeadersEditorEnabled: true,
+    shouldPersistHeaders: false,
+    plugins: [explorer],
+  };
+  if (active) {
+    props.query = active.query || "";
+    props.variables = active.variables || "";
+  }
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(
-    React.createElement(GraphiQL, {
-      fetcher,
-      defaultQuery: DEFAULT_QUERY,
-      defaultEditorToolsVisibility: "headers",
-      // Every query needs an API token: the first start of the registry prints one. Paste it here once.
-      defaultHeaders: JSON.stringify({ Authorization: "Bearer PASTE-THE-TOKEN-PRINTED-AT-FIRST-START" }, null, 2),
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: true,
-      plugins: [explorer],
-    })
-  );
+  root.render(React.createElement(GraphiQL, props));
 })();
