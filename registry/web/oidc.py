@@ -57,10 +57,11 @@ class SingleSignOn:
             return pages.refusal("The identity provider cannot be reached", f"The registry could not read the "
                                  f"identity provider's settings at {self.issuer} ({type(e).__name__}). Try again in a "
                                  "minute; if it persists, tell the registry's administrator.", 502)
-        if metadata.get("issuer") != self.issuer:
+        stated = metadata.get("issuer")
+        if stated != self.issuer:
             self.client.server_metadata.clear()  # read it again next time, in case the setting is corrected
             return pages.refusal("Wrong identity provider", f"The identity provider at {self.issuer} says it is "
-                                 f"'{metadata.get('issuer')}'. REGISTRY_OIDC_ISSUER must be exactly the issuer its "
+                                 f"'{stated}'. REGISTRY_OIDC_ISSUER must be exactly the issuer its "
                                  "discovery document states; tell the registry's administrator.", 502, retry=None)
         return metadata
 

@@ -71,11 +71,13 @@ def own_origins(conn: HTTPConnection, rules: SignIn) -> set[str]:
 
 
 def cross_site(conn: HTTPConnection, rules: SignIn) -> bool:
-    """The browser says the request comes from another site (Origin or Sec-Fetch-Site)."""
+    """The browser says the request comes from another origin. `Origin: null` (sent under a no-referrer policy,
+    as the registry's own pages have) says nothing either way; Sec-Fetch-Site, which browsers send on every
+    request, then decides."""
     origin = conn.headers.get("origin")
     if origin and origin != "null" and origin not in own_origins(conn, rules):
         return True
-    return origin == "null" or conn.headers.get("sec-fetch-site") == "cross-site"
+    return conn.headers.get("sec-fetch-site") in ("cross-site", "same-site")
 
 
 def forgery_refused(conn: HTTPConnection, rules: SignIn) -> Response | None:

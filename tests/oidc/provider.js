@@ -1,5 +1,6 @@
 // A real OpenID Connect provider for the sign-in tests: panva's oidc-provider (OpenID Certified), with its
 // development login pages. It listens on a free loopback port and prints {"issuer": ...} once ready.
+// Start it with `node provider.js` after `npm ci` in this folder (scripts/setup.sh does it for ./dev test).
 //
 // Environment: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URIS (comma-separated) register the registry as
 // a client; OIDC_CLOCK_SKEW_SECONDS runs the provider's clock that far off (negative: behind), which is how a
@@ -58,7 +59,9 @@ const configuration = {
 const server = http.createServer();
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address();
-  const issuer = `http://127.0.0.1:${port}`;
+  // "localhost", while the registry answers at 127.0.0.1: another site to the browser, as a real provider is,
+  // so the sign-in also proves the cookies' SameSite=Lax lets the provider's redirect back in.
+  const issuer = `http://localhost:${port}`;
   const provider = new Provider(issuer, configuration);
   provider.on("server_error", (ctx, err) => console.error("server_error", err));
   server.on("request", provider.callback());

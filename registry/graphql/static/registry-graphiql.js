@@ -31,23 +31,18 @@ query RecordsOfProcessing {
   const fetcher = GraphiQL.createFetcher({ url, headers: { "X-Requested-With": "GraphiQL" } });
   const explorer = GraphiQLPluginExplorer.explorerPlugin();
 
-  // GraphiQL reopens the stored tabs, but adds a tab whenever the page's own query/variables props match none of
-  // them: pass the active stored tab's content so a reload reopens exactly the user's tabs. Headers pasted by an
-  // earlier version (the token placeholder among them) are dropped from storage.
-  const PLACEHOLDER = "PASTE-THE-TOKEN";
-  let active = null;
+  // GraphiQL reopens the stored tabs and adds one when the editor's stored content matches none of them; with
+  // headers kept out of storage they always match. Headers an earlier version stored (the token placeholder
+  // among them) are removed, so a reload can never bring the placeholder back.
   try {
-    const headers = localStorage.getItem("graphiql:headers");
-    if (headers && headers.includes(PLACEHOLDER)) localStorage.removeItem("graphiql:headers");
+    localStorage.removeItem("graphiql:headers");
     const state = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
-    if (state && Array.isArray(state.tabs) && state.tabs.length) {
+    if (state && Array.isArray(state.tabs)) {
       state.tabs.forEach((tab) => { tab.headers = null; });
-      state.activeTabIndex = Math.min(Math.max(state.activeTabIndex || 0, 0), state.tabs.length - 1);
       localStorage.setItem("graphiql:tabState", JSON.stringify(state));
-      active = state.tabs[state.activeTabIndex];
     }
   } catch (e) {
-    active = null; // unreadable storage: start afresh with the example query
+    // storage unavailable or unreadable: GraphiQL starts afresh with the example query
   }
   const props = {
     fetcher,
@@ -56,10 +51,6 @@ query RecordsOfProcessing {
     shouldPersistHeaders: false,
     plugins: [explorer],
   };
-  if (active) {
-    props.query = active.query || "";
-    props.variables = active.variables || "";
-  }
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
   root.render(React.createElement(GraphiQL, props));
 })();
