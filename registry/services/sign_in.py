@@ -74,11 +74,13 @@ def person(claims: Mapping[str, Any]) -> str:
     return f"user:{claims.get('email') or claims['sub']}"
 
 
-async def open_session(store: SessionStore, actor: str, role: AccessRole, kind: str, name: str,
+async def open_session(store: SessionStore, rules: SignIn, actor: str, role: AccessRole, kind: str, name: str,
                        token_key: str | None = None) -> str:
-    """A new session; returns its id for the cookie (only its hash is stored)."""
+    """A new session; returns its id for the cookie (only its hash is stored). Sessions that can no longer be
+    used are removed on the way, so the collection holds only live ones."""
     session_id = secrets.token_urlsafe(32)
     now = _now()
+    await store.end_expired(now - dt.timedelta(minutes=rules.idle_minutes), now - dt.timedelta(hours=rules.max_hours))
     await store.add(BrowserSession(hash_session_id(session_id), actor, role, kind, now, now, token_key, name))
     return session_id
 

@@ -60,7 +60,8 @@ def sign_in_routes(rules: SignIn, repos_getter: Callable[[], Repositories],
             if token is None:
                 return pages.token_form(next_path, "That API token is not valid or has been revoked. Check that you "
                                         "pasted the whole token (rgy_…), or ask an admin for a new one.", 401)
-            sid = await open_session(store_getter(), f"token:{token.key}", token.role, "token", token.name, token.key)
+            sid = await open_session(store_getter(), rules, f"token:{token.key}", token.role, "token", token.name,
+                                     token.key)
         except PyMongoError:
             return database_unavailable()
         response = RedirectResponse(next_path, 303)

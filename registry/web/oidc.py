@@ -135,7 +135,7 @@ class SingleSignOn:
             return pages.refusal(e.title, e.detail, 403, retry=None)
         name = str(claims.get("email") or claims.get("name") or claims["sub"])
         try:
-            sid = await open_session(self.store_getter(), person(claims), role, "sso", name)
+            sid = await open_session(self.store_getter(), self.rules, person(claims), role, "sso", name)
         except PyMongoError:
             return database_unavailable()
         response = RedirectResponse(local_path(request.session.pop("next", None)), 303)

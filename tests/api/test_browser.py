@@ -58,9 +58,11 @@ def test_token_sign_in_then_graphiql_and_downloads_work_offline(served: str, tmp
         assert_session_hidden_from_scripts(page)
         use_graphiql(page, served, tmp_path)
         open_record_and_workbook(page, served, tmp_path)
-        page.goto(f"{served}/logout")
+        page.goto(f"{served}/graphql")
+        page.click("a.registry-sign-out")
+        shot(page, tmp_path, "7-sign-out", ["Signed in as test viewer"])
         page.click("button[type=submit]")
-        shot(page, tmp_path, "7-signed-out", ["You are signed out"])
+        shot(page, tmp_path, "8-signed-out", ["You are signed out"])
         page.goto(f"{served}/graphql")
         assert page.url.startswith(f"{served}/login")
     assert outside == [], f"the browser tried to reach the internet: {outside}"

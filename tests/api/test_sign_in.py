@@ -151,6 +151,9 @@ async def test_sessions_end_when_idle_too_long_past_their_limit_or_their_token_i
             assert r.status_code == 401, field
             page = await c.get("/graphql")
             assert page.status_code == 303 and page.headers["location"] == "/login?next=/graphql"
+            await signin_db.db["sessions"].insert_one({"_id": f"stale-{field}", field: dt.datetime(2020, 1, 1)})
+            await sign_in(c, text)  # a new sign-in clears away sessions that can no longer be used
+            assert await signin_db.db["sessions"].count_documents({"_id": f"stale-{field}"}) == 0
     async with browser(signin_db, settings) as c:
         await sign_in(c, text)
         assert (await c.post("/graphql", json={"query": PURPOSES}, headers=api)).status_code == 200

@@ -52,5 +52,8 @@ query RecordsOfProcessing {
     plugins: [explorer],
   };
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(React.createElement(GraphiQL, props));
+  // Where GraphiQL shows its name: the registry's, and the way out of the browser session.
+  const logo = React.createElement(GraphiQL.Logo, null, "Registry · ",
+    React.createElement("a", { href: "/logout", className: "registry-sign-out" }, "Sign out"));
+  root.render(React.createElement(GraphiQL, props, logo));
 })();
