@@ -40,6 +40,12 @@ def sign_in_routes(rules: SignIn, repos_getter: Callable[[], Repositories],
         next_path = local_path(request.query_params.get("next"))
         if not auth_required:
             return RedirectResponse(next_path, 303)
+        if request.method == "GET" and (sid := session_id(request)):
+            try:
+                if await resume(store_getter(), repos_getter(), sid, rules):
+                    return RedirectResponse(next_path, 303)  # already signed in
+            except PyMongoError:
+                return database_unavailable()
         if sso is not None:
             if request.method == "POST":
                 return pages.refusal("Sign in with single sign-on", "This registry signs people in through your "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
@@ -75,7 +76,7 @@ class SingleSignOn:
 
     async def callback(self, request: Request) -> Response:
         q = request.query_params
-        retry = f"/login?next={request.session.get('next', '/graphql')}"
+        retry = f"/login?next={quote(local_path(request.session.get('next')), safe='/')}"
         if q.get("error"):
             return pages.refusal("The identity provider did not sign you in", f"It answered '{q['error']}'"
                                  f"{': ' + q['error_description'] if q.get('error_description') else ''}. "

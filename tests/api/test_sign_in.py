@@ -54,6 +54,8 @@ async def test_a_browser_without_a_session_is_sent_to_sign_in_and_back(signin_db
         assert "value='/organizations/januscaler/records-of-processing.html?role=controller'" in form.text
         signed = await sign_in(c, token, "/organizations/januscaler/records-of-processing.html?role=controller")
         assert signed.status_code == 303
+        again = await c.get("/login?next=/graphql")  # signed in already: straight on
+        assert again.status_code == 303 and again.headers["location"] == "/graphql"
         assert signed.headers["location"] == "/organizations/januscaler/records-of-processing.html?role=controller"
         page = await c.get(signed.headers["location"])
         assert page.status_code == 200 and "Controller record Art 30(1)" in page.text

@@ -254,15 +254,15 @@ def test_a_replayed_code_is_refused(sso: Site, browser: Any, tmp_path: Path) -> 
     sign_in_at_provider(page, "alice")
     page.wait_for_url(f"{sso.base}/graphql")
     used_code = parse_qs(urlsplit(first[-1]).query)["code"][0]
-    session = session_cookie(page)
-    # A second sign-in is pending (its state is this browser's), and the first answer's code is sent again.
+    assert page.context.request.post(f"{sso.base}/logout").ok
+    assert session_cookie(page) is None
+    # A second sign-in is pending (its state is this browser's), and the first answer's code is sent with it.
     second = hold_callback(page, sso)
     start_sign_in(page, sso)
     pending = second.release()
     response = page.goto(with_params(pending, code=used_code))
     assert response.status == 400
-    shot(page, tmp_path, "refused-replayed-code", ["refused the sign-in code", "invalid_grant", "already used"])
-    assert session_cookie(page) == session  # no new session was opened
+    refused(page, tmp_path, "refused-replayed-code", "refused the sign-in code", "invalid_grant", "already used")
     page.context.close()
 
 
