@@ -21,9 +21,11 @@ from registry.storage.embedded import EmbeddedFerretDB, free_port
 
 
 @contextmanager
-def registry_server(env: dict[str, str], log_level: str = "warning", quiet: bool = False) -> Iterator[tuple[str, int]]:
-    """Yield (base URL, pid) once /health/ready answers 200; stop the server on exit."""
-    port = free_port()
+def registry_server(env: dict[str, str], log_level: str = "warning", quiet: bool = False,
+                    port: int | None = None) -> Iterator[tuple[str, int]]:
+    """Yield (base URL, pid) once /health/ready answers 200; stop the server on exit. `port` when the address must
+    be known beforehand (an identity provider registers the sign-in callback)."""
+    port = port or free_port()
     out = subprocess.DEVNULL if quiet else None
     proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level", log_level],
                             env={**os.environ, **env}, stdout=out, stderr=out)

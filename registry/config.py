@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +28,80 @@ class Limits:
     heavy_concurrent: int = 1
     seconds: int = 30
     """A request's time budget: after it (or when its client goes away) it starts no further database read."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """How people sign in from a browser. With an issuer set, single sign-on over OpenID Connect; without one,
+    `/login` takes an API token once. Either way the browser then holds a session cookie."""
+
+    oidc_issuer: str | None = None
+    """REGISTRY_OIDC_ISSUER: the identity provider's issuer URL, exactly as its discovery document states it."""
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid email profile"
+    """REGISTRY_OIDC_SCOPES: what to ask the provider for; add the scope that releases groups if it needs one."""
+    oidc_role_claim: str = "groups"
+    """REGISTRY_OIDC_ROLE_CLAIM: the ID-token claim that lists the person's groups."""
+    oidc_role_map: tuple[tuple[str, str], ...] = ()
+    """REGISTRY_OIDC_ROLE_MAP (`dpo-team=EDITOR,admins=ADMIN`): group to role. Set, a person in none of the
+    groups is refused; unset, everyone the provider signs in is a VIEWER."""
+    oidc_allowed_domains: tuple[str, ...] = ()
+    """REGISTRY_OIDC_ALLOWED_DOMAINS (comma-separated): only people with an email address at these domains."""
+    public_url: str | None = None
+    """REGISTRY_PUBLIC_URL (`https://registry.example.org`): the address people open, when a proxy in front
+    changes it; the sign-in callback and the cookies' Secure flag follow it."""
+    secret: str | None = None
+    """REGISTRY_SESSION_SECRET: signs the short-lived sign-in cookie; set it when several processes serve the
+    registry (otherwise each process draws its own at start)."""
+    idle_minutes: int = 60
+    """REGISTRY_SESSION_IDLE_MINUTES: a session unused this long ends."""
+    max_hours: int = 12
+    """REGISTRY_SESSION_MAX_HOURS: a session ends this long after sign-in, however busy."""
+
+    @property
+    def single_sign_on(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @classmethod
+    def from_env(cls, e: Mapping[str, str]) -> SignIn:
+        kw: dict[str, object] = {}
+        for name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret", "oidc_scopes", "oidc_role_claim",
+                     "public_url"):
+            if e.get(f"REGISTRY_{name.upper()}"):
+                kw[name] = e[f"REGISTRY_{name.upper()}"].strip()
+        if e.get("REGISTRY_SESSION_SECRET"):
+            kw["secret"] = e["REGISTRY_SESSION_SECRET"]
+        for name in ("idle_minutes", "max_hours"):
+            if e.get(f"REGISTRY_SESSION_{name.upper()}"):
+                kw[name] = int(e[f"REGISTRY_SESSION_{name.upper()}"])
+        if e.get("REGISTRY_OIDC_ROLE_MAP"):
+            kw["oidc_role_map"] = parse_role_map(e["REGISTRY_OIDC_ROLE_MAP"])
+        if e.get("REGISTRY_OIDC_ALLOWED_DOMAINS"):
+            kw["oidc_allowed_domains"] = tuple(d.strip().lower().lstrip("@")
+                                               for d in e["REGISTRY_OIDC_ALLOWED_DOMAINS"].split(",") if d.strip())
+        sign_in = cls(**kw)  # type: ignore[arg-type]
+        if sign_in.oidc_issuer and not (sign_in.oidc_client_id and sign_in.oidc_client_secret):
+            raise ValueError("REGISTRY_OIDC_ISSUER is set but REGISTRY_OIDC_CLIENT_ID or REGISTRY_OIDC_CLIENT_SECRET "
+                             "is not: register the registry as a client at the identity provider and set both.")
+        return sign_in
+
+
+ROLES = ("VIEWER", "EDITOR", "ADMIN")
+
+
+def parse_role_map(text: str) -> tuple[tuple[str, str], ...]:
+    """`dpo-team=EDITOR,admins=ADMIN` as pairs; a malformed entry is refused with what to write instead."""
+    pairs = []
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        group, sep, role = item.rpartition("=")
+        if not sep or not group.strip() or role.strip().upper() not in ROLES:
+            raise ValueError(f"REGISTRY_OIDC_ROLE_MAP entry '{item}' is not GROUP=ROLE with ROLE one of "
+                             f"{', '.join(ROLES)} (e.g. dpo-team=EDITOR,admins=ADMIN)")
+        pairs.append((group.strip(), role.strip().upper()))
+    return tuple(pairs)
 
 
 @dataclass(frozen=True)
@@ -67,6 +142,8 @@ class Settings:
     Unset: /metrics is on the API's port, for ADMIN tokens only."""
     metrics_host: str = "127.0.0.1"
     """REGISTRY_METRICS_HOST: the address the metrics port binds (loopback unless you open it on purpose)."""
+    sign_in: SignIn = field(default_factory=SignIn)
+    """How people sign in from a browser (REGISTRY_OIDC_* and REGISTRY_SESSION_*)."""
     read_cache_items: int = 50_000
     """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
     registry/storage/cache.py)."""
@@ -136,6 +213,7 @@ class Settings:
             kw["allowed_hosts"] = tuple(h.strip().lower() for h in e["REGISTRY_ALLOWED_HOSTS"].split(",") if h.strip())
         if e.get("REGISTRY_CORS_ORIGINS"):
             kw["cors_origins"] = tuple(o.strip() for o in e["REGISTRY_CORS_ORIGINS"].split(",") if o.strip())
+        kw["sign_in"] = SignIn.from_env(e)
         return cls(**kw)  # type: ignore[arg-type]
 
 

@@ -30,9 +30,13 @@ class Context:
     """The caller's API token (None only when access control is off)."""
     deadline: Deadline | None = None
     """When this request's time is up (registry/graphql/budget.py)."""
+    user: str | None = None
+    """`user:<email>` for a person signed in by single sign-on (their session's role is in `token`)."""
 
     @property
     def actor(self) -> str:
+        if self.user:
+            return self.user
         return f"token:{self.token.key} ({self.token.name})" if self.token else "anonymous"
 
 

@@ -115,8 +115,8 @@ class RegistryGraphQL(GraphQL[Context, None]):
         # The request middleware gave the request its deadline; an app used without it gets one here.
         deadline = state.get("deadline") or Deadline(self._limits.seconds)
         return Context(repos=repos, loaders=Loaders(repos, generation, deadline), generation=generation,
-                       request=request, response=response, token=state.get("token"), limits=self._limits,
-                       deadline=deadline)
+                       request=request, response=response, token=state.get("token"), user=state.get("user"),
+                       limits=self._limits, deadline=deadline)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)

@@ -49,7 +49,9 @@ class TokenGuard:
         query = QueryParams(scope["query_string"])
         ide_page = (path == "/graphql" and scope["method"] == "GET" and "query" not in query
                     and "text/html" in headers.get("accept", ""))
-        if PUBLIC.fullmatch(path) or ide_page:
+        state: dict[str, Any] = scope.setdefault("state", {})
+        # SessionGate (web/session.py) has let in a sign-in page or a browser with a live session cookie.
+        if PUBLIC.fullmatch(path) or ide_page or state.get("public") or state.get("token"):
             await self.app(scope, receive, send)
             return
         auth = headers.get("authorization", "")
@@ -67,7 +69,6 @@ class TokenGuard:
         if token is None:
             await _unauthorised("Invalid or revoked API token. Ask an admin for a new one.")(scope, receive, send)
             return
-        state: dict[str, Any] = scope.setdefault("state", {})
         state["token"] = token
         state["generation"] = generation
         await self.app(scope, receive, send)

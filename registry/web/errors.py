@@ -1,20 +1,47 @@
-"""The last line of defence: an error nobody expected becomes a JSON answer with a reference, never a plain-text
-500 or a stack trace; the reference is logged with the traceback so operators can find it."""
+"""HTTP errors in the shape GraphQL errors have, so a tool reads every refusal the same way:
+`{"errors": [{"message": "...", "extensions": {"code": "..."}}]}`; and the last line of defence: an error nobody
+expected becomes such an answer with a reference, never a plain-text 500 or a stack trace, and the reference is
+logged with the traceback so operators can find it."""
 
 from __future__ import annotations
 
 import logging
 import uuid
 
-from starlette.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("registry.errors")
 
+CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+         413: "PAYLOAD_TOO_LARGE", 429: "TOO_MANY_REQUESTS", 500: "INTERNAL", 503: "DATABASE_UNAVAILABLE"}
+
+
+def error_response(status: int, message: str, code: str | None = None, headers: dict[str, str] | None = None,
+                   **extensions: str) -> JSONResponse:
+    """One error, with a code a program can test and a message that says what to do."""
+    return JSONResponse({"errors": [{"message": message, "extensions": {
+        "code": code or CODES.get(status, "ERROR"), **extensions}}]}, status_code=status, headers=headers)
+
 
 def internal_error(reference: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": "INTERNAL", "reference": reference, "message": "Internal error. Give "
-                                   f"the registry's operators this reference: {reference}."}}, status_code=500)
+    return error_response(500, f"Internal error. Give the registry's operators this reference: {reference}.",
+                          reference=reference)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, wrong method) in the same shape."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = (f"Nothing at {request.url.path}. The API is POST /graphql; downloads are listed in the README "
+                   "and in each record's `downloads` field.")
+    elif exc.status_code == 405:
+        message = f"{request.method} is not accepted at {request.url.path}."
+    else:
+        message = str(exc.detail)
+    return error_response(exc.status_code, message, headers=dict(exc.headers or {}))
 
 
 class InternalErrors:

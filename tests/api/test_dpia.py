@@ -72,4 +72,4 @@ async def test_draft_has_the_art35_7_sections_and_cnil_risks(gql: GraphQLClient,
 
 async def test_draft_download_for_an_unknown_activity(client: httpx.AsyncClient) -> None:
     r = await client.get("/organizations/januscaler/activities/nope/dpia-draft.docx")
-    assert r.status_code == 404 and "No processing activity 'nope'" in r.json()["error"]
+    assert r.status_code == 404 and "No processing activity 'nope'" in r.json()["errors"][0]["message"]

@@ -443,6 +443,8 @@ async def test_mutations_over_get_are_refused(editing: Editing) -> None:
     assert r.status_code == 405 or (r.status_code == 400 and "mutation" in r.text.lower())
 
 
-async def test_the_graphiql_page_loads_without_a_token(editing: Editing) -> None:
+async def test_the_graphiql_page_sends_a_browser_without_a_session_to_sign_in(editing: Editing) -> None:
     r = await editing.http.get("/graphql", headers={"accept": "text/html"})
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/graphql"
+    r = await editing.http.get("/graphql", headers={"accept": "text/html", **bearer(editing.tokens["viewer"])})
     assert r.status_code == 200 and "graphiql" in r.text.lower()

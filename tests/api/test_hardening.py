@@ -138,10 +138,11 @@ async def test_an_unexpected_error_is_json_with_a_logged_reference(setup: Setup,
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         r = await c.get("/", headers=bearer(setup.tokens["viewer"]))
     assert r.status_code == 500 and r.headers["content-type"] == "application/json"
-    error = r.json()["error"]
-    assert error["code"] == "INTERNAL" and error["reference"] in error["message"]
+    [error] = r.json()["errors"]  # the shape every HTTP and GraphQL error has
+    reference = error["extensions"]["reference"]
+    assert error["extensions"]["code"] == "INTERNAL" and reference in error["message"]
     assert "KeyError" not in r.text and "nobody expected" not in r.text
-    assert error["reference"] in caplog.text and "KeyError" in caplog.text
+    assert reference in caplog.text and "KeyError" in caplog.text
 
 
 # 14: the actor names the token, not only its name

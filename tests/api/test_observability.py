@@ -99,7 +99,7 @@ async def test_metrics_are_not_public_when_access_control_is_off(settings: Setti
     app = create_app(dataclasses.replace(settings, auth_required=False), database)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         r = await c.get("/metrics")
-    assert r.status_code == 403 and "REGISTRY_METRICS_PORT" in r.json()["error"]
+    assert r.status_code == 403 and "REGISTRY_METRICS_PORT" in r.json()["errors"][0]["message"]
 
 
 async def test_the_metrics_port_answers_without_a_token(settings: Settings, database: Database) -> None:

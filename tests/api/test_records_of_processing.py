@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import httpx
@@ -87,10 +88,34 @@ async def test_csv_and_json_downloads(client: httpx.AsyncClient) -> None:
     assert [r["article"] for r in js] == ["Art 30(1)", "Art 30(2)"]
 
 
+def _error(r: httpx.Response) -> tuple[str, str]:
+    """The message and code of an HTTP error, in the shape GraphQL errors have."""
+    [error] = r.json()["errors"]
+    return error["message"], error["extensions"]["code"]
+
+
 async def test_download_errors_say_what_to_do(client: httpx.AsyncClient) -> None:
     r = await client.get("/organizations/acme/records-of-processing.xlsx")
-    assert r.status_code == 404 and "No organisation with slug 'acme'" in r.json()["error"]
-    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=all")
-    assert r.status_code == 400 and "controller or processor" in r.json()["error"]
+    assert r.status_code == 404 and _error(r) == (
+        "No organisation with slug 'acme'. List organisations with { organizations { slug } } at /graphql.",
+        "NOT_FOUND")
+    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=both")
+    assert r.status_code == 400 and _error(r) == ("role must be controller, processor or all; got 'both'",
+                                                  "BAD_REQUEST")
     r = await client.get("/organizations/januscaler/records-of-processing.pdf")
-    assert r.status_code == 404 and "use json, csv, xlsx or html" in r.json()["error"]
+    assert r.status_code == 404 and "use json, csv, xlsx or html" in _error(r)[0]
+    r = await client.get("/organisations/januscaler")  # no such address: the same shape, not plain text
+    message, code = _error(r)
+    assert r.status_code == 404 and code == "NOT_FOUND" and "Nothing at /organisations/januscaler" in message
+
+
+async def test_csv_of_both_records(client: httpx.AsyncClient) -> None:
+    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=all")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0][:2] == ["Record", "Processing activity"]
+    assert {row[0] for row in rows[1:]} == {"Art 30(1)", "Art 30(2)"}
+    assert all(len(row) == len(rows[0]) for row in rows)
+    one = list(csv.reader(io.StringIO((await client.get(
+        "/organizations/januscaler/records-of-processing.csv?role=processor")).text)))
+    assert len([row for row in rows if row[0] == "Art 30(2)"]) == len(one) - 1
