@@ -127,6 +127,7 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/activities/{key}/dpia.pia.json", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
         Route("/health/live", live),
         Route("/health/ready", ready),
