@@ -26,6 +26,7 @@ from registry.storage.repositories import Repositories
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
 from registry.web.dpia import dpia_endpoint
+from registry.web.imports import UPLOAD_PATH, import_endpoint, template_endpoint, workbook_endpoint
 from registry.web.limits import BodySizeLimit
 from registry.web.logging import log_request
 from registry.web.metrics import Metrics, MetricsPort, metrics_endpoint
@@ -129,6 +130,10 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia.pia.json", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/register.xlsx", workbook_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/import", import_endpoint(lambda: state["db"].repos, settings.limits),
+              methods=["POST"]),
+        Route("/templates/register.xlsx", template_endpoint(lambda: state["db"].repos)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Route("/metrics", metrics_endpoint(metrics, repos)),
@@ -141,7 +146,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes,
+                       uploads=(UPLOAD_PATH, settings.limits.upload_bytes))
     if settings.cors_origins:  # CORS stays off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])

@@ -19,6 +19,10 @@ class Limits:
     body_bytes: int = 262_144
     list_items: int = 1000
     page_size: int = 200
+    import_rows: int = 1000
+    """Rows per sheet a workbook or CSV import takes (REGISTRY_MAX_IMPORT_ROWS)."""
+    upload_bytes: int = 10_485_760
+    """The largest file POST /organizations/{slug}/import takes (REGISTRY_MAX_UPLOAD_BYTES)."""
 
 
 @dataclass(frozen=True)
