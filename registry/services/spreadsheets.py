@@ -447,14 +447,18 @@ class Builder:
         self.conditions = Matcher({b.id: b.title for b in ref.legal_bases if b.code.startswith("art9-")},
                                   "Art 9(2) condition")
         self.shared = {c.key for c in ref.data_categories}
+        self._categories: tuple[tuple[m.DataCategory, ...], Matcher] | None = None
 
     def problem(self, sheet: str, row: int | None, column: str | None, message: str, suggestion: str | None = None,
                 score: float | None = None, code: str = "INVALID_CELL") -> None:
         self.problems.append(SheetProblem(sheet, row, column, message, suggestion, score, code))
 
     def categories(self) -> Matcher:
-        own = {c.key: c.name for c in self.inv.data_categories}
-        return Matcher({c.key: c.name for c in self.ref.data_categories} | own, "data category")
+        own = tuple(self.inv.data_categories)
+        if self._categories is None or self._categories[0] != own:
+            names = {c.key: c.name for c in self.ref.data_categories} | {c.key: c.name for c in own}
+            self._categories = (own, Matcher(names, "data category"))
+        return self._categories[1]
 
     def category_ids(self, values: list[str], sheet: str, row: int, column: str) -> list[str]:
         match = self.categories()
@@ -607,6 +611,7 @@ def _registry_layout(b: Builder, tables: dict[str, Table]) -> list[str]:
 
 def _lawful_bases(b: Builder, table: Table) -> None:
     cols = _columns(table, SHEETS["Lawful bases"][1], b)
+    activities = {a.key for a in b.inv.processing_activities}
     per: dict[str, dict[str, tuple[list[tuple[str, str | None]], list[str]]]] = {}
     for row, values in table.rows:
         cells: dict[str, Any] = {}
@@ -632,7 +637,7 @@ def _lawful_bases(b: Builder, table: Table) -> None:
             bases.append((cells["basis"], cells.get("balancing_test")))
         if cells.get("condition") and cells["condition"] not in conditions:
             conditions.append(cells["condition"])
-        if cells["activity"] not in {a.key for a in b.inv.processing_activities}:
+        if cells["activity"] not in activities:
             b.problem(table.title, row, "A (Activity)", f"no activity '{cells['activity']}' in Activities or the "
                       "register", code="UNKNOWN_REFERENCE")
     for a in b.inv.processing_activities:
