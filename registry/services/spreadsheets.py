@@ -32,7 +32,6 @@ from enum import Enum
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -44,37 +43,17 @@ from registry.domain.enums import DpaStatus, RecipientKind, Role, SubprocessorAu
 from registry.domain.errors import InvalidInventory
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import BY_COLLECTION, INVENTORY, ORGANIZATION, category_id, kind_of
+from registry.services.cells import escape_csv, put, unescape_csv
 from registry.services.imports import current_inventories, plan_inventory
 from registry.services.inventory_sync import Plan
 from registry.services.registers import read_reference
 from registry.storage.codec import encode
 from registry.storage.repositories import Repositories
 
-FORMULA_START = ("=", "+", "-", "@")
 MAX_ROWS = 1000
 """Rows per sheet an import takes by default (REGISTRY_MAX_IMPORT_ROWS)."""
 SUGGEST_AT = 60.0
 """The least rapidfuzz score (0-100) at which a close value is offered as a suggestion."""
-
-
-# --- cells that never become formulas ------------------------------------------------------------------------
-
-
-def escape_csv(value: str) -> str:
-    """A CSV value a spreadsheet will not run: a leading apostrophe before `=`, `+`, `-` or `@` (OWASP)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def unescape_csv(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_START and value[1:2] else value
-
-
-def put(cell: Cell, value: Any) -> None:
-    """Write a value; a text starting like a formula stays text (Excel's quote prefix)."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 # --- columns --------------------------------------------------------------------------------------------------
