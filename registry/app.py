@@ -131,6 +131,7 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/organizations/{slug}/activities/{key}/dpia.pia.json", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/register.xlsx", workbook_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/register-ico.xlsx", workbook_endpoint(lambda: state["db"].repos, ico=True)),
         Route("/organizations/{slug}/import", import_endpoint(lambda: state["db"].repos, settings.limits),
               methods=["POST"]),
         Route("/templates/register.xlsx", template_endpoint(lambda: state["db"].repos)),

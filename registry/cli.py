@@ -184,13 +184,17 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"registry: {e}", file=sys.stderr)
                 return 2
             ref = await read_reference(db.repos)
-        if args.format == "xlsx":
-            from registry.services.spreadsheets import export_workbook
+        if args.format in ("xlsx", "ico", "csv"):
+            from registry.services.spreadsheets import export_csv, export_ico, export_workbook
 
             if not args.output:
-                print("registry: a workbook needs --output FILE.xlsx", file=sys.stderr)
+                print(f"registry: a {args.format} export needs --output FILE", file=sys.stderr)
                 return 2
-            Path(args.output).write_bytes(export_workbook(inv, ref))
+            if args.format == "csv":
+                Path(args.output).write_text(export_csv(inv), encoding="utf-8")
+            else:
+                Path(args.output).write_bytes(export_ico(inv, ref) if args.format == "ico"
+                                              else export_workbook(inv, ref))
             print(f"Wrote {args.output}")
             return 0
         data = export_fides(inv, ref) if args.format == "fides" else export_mapping(inv)
@@ -324,9 +328,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--output", default=None, help="file to write (default: a name in this folder)")
     r.set_defaults(func=_records)
     x = sub.add_parser("export", help="write an organisation's whole inventory: the seed/ format (yaml), Fides "
-                       "manifests (fides) or the registry's workbook (xlsx)")
+                       "manifests (fides), the registry's workbook (xlsx), its Activities sheet (csv) or the ICO's "
+                       "layout (ico, a workbook)")
     x.add_argument("--organization", required=True, help="the organisation's slug")
-    x.add_argument("--format", default="yaml", choices=["yaml", "fides", "xlsx"])
+    x.add_argument("--format", default="yaml", choices=["yaml", "fides", "xlsx", "csv", "ico"])
     x.add_argument("--output", default=None, help="file to write (default: standard output)")
     x.set_defaults(func=_export)
     im = sub.add_parser("import", help="show the plan for a file (the seed/ format, a Fides manifest, a workbook or "

@@ -50,6 +50,7 @@ from registry.services.registers import read_reference
 from registry.storage.codec import encode
 from registry.storage.repositories import Repositories
 
+NOT_RECORDED = "Not recorded"
 MAX_ROWS = 1000
 """Rows per sheet an import takes by default (REGISTRY_MAX_IMPORT_ROWS)."""
 SUGGEST_AT = 60.0
@@ -193,6 +194,12 @@ ICO_DERIVED = {
     "ICO.10.1": "the registry's DPIA screening answers it",
     "ICO.11.1": "the registry derives the rights from the lawful bases",
 }
+def retention_line(r: m.RetentionRule) -> str:
+    """A retention rule as one line of ICO.6.1 (and how an import recognises it again)."""
+    how = r.period or (r.stated_as if r.stated_as and r.stated_as != r.covers else None)
+    return one_line(r.covers + (f": {how}" if how else "") + (f" from {r.trigger}" if r.trigger and r.period else ""))
+
+
 ICO_HEADERS = {f"{k} {q}".lower(): k for k, q in ICO_QUESTIONS} | {k.lower(): k for k, _ in ICO_QUESTIONS} | {
     q.lower(): k for k, q in ICO_QUESTIONS}
 
@@ -285,7 +292,7 @@ class SheetPlan:
     def as_json(self) -> dict[str, Any]:
         return {"source": self.source, "layout": self.layout, "organization": self.organization,
                 "hash": self.hash, "counts": self.counts, "columns": self.columns,
-                "rows": [dataclasses.asdict(r) for r in self.rows if r.action != "unchanged"],
+                "rows": [dataclasses.asdict(r) for r in self.rows],
                 "problems": [{**dataclasses.asdict(p), "place": p.place} for p in self.problems]}
 
 
@@ -373,10 +380,16 @@ def _norm(header: str) -> str:
     return re.sub(r"\s+", " ", header.replace("*", "")).strip().lower()
 
 
-def _split(value: Any) -> list[str]:
+def _split(value: Any, semicolons: bool = True) -> list[str]:
+    """The values of a list cell: one per line (or separated by ';' where values are keys)."""
     if value is None:
         return []
-    return [x.strip() for x in re.split(r"[\n;]", str(value)) if x.strip()]
+    return [x.strip() for x in re.split(r"[\n;]" if semicolons else r"\n", str(value)) if x.strip()]
+
+
+def one_line(text: str) -> str:
+    """A value as one line of a list cell."""
+    return " ".join(text.split())
 
 
 # --- matching values against the reference data ---------------------------------------------------------------
@@ -422,7 +435,8 @@ class Builder:
         art6 = sorted((b for b in ref.legal_bases if not b.code.startswith("art9-")),
                       key=lambda b: b.framework.value == "GDPR")  # GDPR's last: its titles win a tie ("Consent")
         self.bases = Matcher({b.id: b.title for b in art6}, "lawful basis")
-        self.bases_ids = {b.article.lower(): b.id for b in ref.legal_bases if b.framework.value == "GDPR"}
+        self.bases_ids = {b.article.lower(): b.id for b in ref.legal_bases if b.framework.value == "GDPR"} | {
+            f"{b.article} {b.title}".lower(): b.id for b in ref.legal_bases if b.framework.value == "GDPR"}
         self.conditions = Matcher({b.id: b.title for b in ref.legal_bases if b.code.startswith("art9-")},
                                   "Art 9(2) condition")
         self.shared = {c.key for c in ref.data_categories}
@@ -715,10 +729,11 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
     cols, notes = _ico_columns(table, b)
     sheet = table.title
     org = b.inv.organization
-    subjects = {s.name.lower(): s.key for s in b.inv.data_subjects} | {s.key: s.key for s in b.inv.data_subjects}
-    recipients = {r.name.lower(): r.key for r in b.inv.recipients} | {r.key: r.key for r in b.inv.recipients}
-    purposes = {p.name.lower(): p.key for p in b.inv.purposes} | {p.key: p.key for p in b.inv.purposes}
-    measures = {x.description.lower(): x.key for x in b.inv.security_measures}
+    subjects = {one_line(s.name).lower(): s.key for s in b.inv.data_subjects} | {
+        s.key: s.key for s in b.inv.data_subjects}
+    recipients = {one_line(r.name).lower(): r.key for r in b.inv.recipients} | {r.key: r.key for r in b.inv.recipients}
+    purposes = {one_line(p.name).lower(): p.key for p in b.inv.purposes} | {p.key: p.key for p in b.inv.purposes}
+    measures = {one_line(x.description).lower(): x.key for x in b.inv.security_measures}
     seen_keys: dict[str, int] = {}
     for row, values in table.rows:
         cell: dict[str, str] = {}
@@ -735,7 +750,7 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
         if "ICO.2.1" in cols.values() and not cell.get("ICO.2.1"):
             b.problem(sheet, row, where("ICO.2.1"), "the purposes are required (one per line)", code="REQUIRED")
             continue
-        purpose_texts = _split(cell.get("ICO.2.1"))
+        purpose_texts = _split(cell.get("ICO.2.1"), semicolons=False)
         name = cell.get("name") or (purpose_texts[0] if purpose_texts else "")
         key = cell.get("key") or _slug(name)
         if key in seen_keys:
@@ -769,26 +784,50 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
             b.inv = dataclasses.replace(b.inv, organization=dataclasses.replace(org, **org_fields))  # type: ignore
             b.origin[("organizations", org.id)] = (sheet, row)
         cur = next((a for a in b.inv.processing_activities if a.key == key), None)
-        # the lawful basis and Art 9 condition apply to every purpose of the row
-        basis = b.one(b.bases, cell["ICO.8.1"], sheet, row, where("ICO.8.1"), "UNKNOWN_LEGAL_BASIS") \
-            if "ICO.8.1" in cell else None
-        cond = b.one(b.conditions, cell["ICO.8.4"], sheet, row, where("ICO.8.4"), "UNKNOWN_LEGAL_BASIS") \
-            if "ICO.8.4" in cell else None
-        assignments = []
+        by_text: dict[str, str] = {}
         for text in purpose_texts:
             pkey = purposes.get(text.lower()) or purposes.get(text) or _slug(text)
             if pkey not in {p.key for p in b.inv.purposes}:
                 b.keep(m.Purpose(organization=b.slug, key=pkey, name=text), "Purposes (from ICO.2.1)", row)
                 purposes[text.lower()] = pkey
+            by_text[one_line(text).lower()] = pkey
+
+        def per_purpose(column: str, by_text: dict[str, str] = by_text,
+                        cell: dict[str, str] = cell) -> dict[str | None, list[str]]:
+            """Lines 'purpose: value' go to that purpose; other lines to every purpose of the row."""
+            out: dict[str | None, list[str]] = {}
+            for line in _split(cell.get(column), semicolons=False):
+                hit = next(((t, k) for t, k in by_text.items() if line.lower().startswith(t + ":")), None)
+                if hit:
+                    out.setdefault(hit[1], []).append(line[len(hit[0]) + 1:].strip())
+                else:
+                    out.setdefault(None, []).append(line)
+            return out
+
+        bases_of, lia_of, conds_of = per_purpose("ICO.8.1"), per_purpose("ICO.8.3"), per_purpose("ICO.8.4")
+        interests_of = per_purpose("ICO.8.2")
+        assignments = []
+        for pkey in dict.fromkeys(by_text.values()):
             prev = next((pa for pa in (cur.purposes if cur else []) if pa.purpose == pkey), None)
+            old_bases = {x.basis: x for x in (prev.lawful_bases if prev else [])}
+            lia = next(iter(lia_of.get(pkey) or lia_of.get(None) or []), None)
+            interest = next(iter(interests_of.get(pkey) or interests_of.get(None) or []), None)
             lawful: list[m.BasisAssignment] = []
-            if basis:
-                old = next((x for x in (prev.lawful_bases if prev else []) if x.basis == basis), None)
-                lawful = [dataclasses.replace(old or m.BasisAssignment(basis=basis),
-                                              **({"balancing_test": cell["ICO.8.3"]} if "ICO.8.3" in cell else {}),
-                                              **({"stated_as": cell["ICO.8.2"]} if "ICO.8.2" in cell else {}))]
-            conditions = [next((x for x in (prev.special_category_conditions if prev else []) if x.basis == cond),
-                               m.BasisAssignment(basis=cond))] if cond else []
+            for text in [*bases_of.get(pkey, []), *bases_of.get(None, [])]:
+                basis = b.one(b.bases, text, sheet, row, where("ICO.8.1"), "UNKNOWN_LEGAL_BASIS")
+                if basis is None or basis in {x.basis for x in lawful}:
+                    continue
+                x = old_bases.get(basis) or m.BasisAssignment(basis=basis)
+                if basis == "GDPR:legitimate-interests":
+                    x = dataclasses.replace(x, **({"balancing_test": lia} if lia else {}),
+                                            **({"stated_as": interest} if interest else {}))
+                lawful.append(x)
+            old_conds = {x.basis: x for x in (prev.special_category_conditions if prev else [])}
+            conditions: list[m.BasisAssignment] = []
+            for text in [*conds_of.get(pkey, []), *conds_of.get(None, [])]:
+                cond = b.one(b.conditions, text, sheet, row, where("ICO.8.4"), "UNKNOWN_LEGAL_BASIS")
+                if cond and cond not in {x.basis for x in conditions}:
+                    conditions.append(old_conds.get(cond) or m.BasisAssignment(basis=cond))
             assignments.append(m.PurposeAssignment(purpose=pkey, lawful_bases=lawful,
                                                    special_category_conditions=conditions))
         fields: dict[str, Any] = {"name": name, "purposes": assignments}
@@ -804,10 +843,11 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
         if "ICO.2.2" in cell:
             fields["description"] = cell["ICO.2.2"]
         if "ICO.3.2" in cell:
-            fields["data_categories"] = b.category_ids(_split(cell["ICO.3.2"]), sheet, row, where("ICO.3.2"))
+            fields["data_categories"] = b.category_ids(_split(cell["ICO.3.2"], semicolons=False), sheet, row,
+                                                       where("ICO.3.2"))
         if "ICO.3.1" in cell:
             keys = []
-            for text in _split(cell["ICO.3.1"]):
+            for text in _split(cell["ICO.3.1"], semicolons=False):
                 k = subjects.get(text.lower()) or subjects.get(text) or _slug(text)
                 if k not in {s.key for s in b.inv.data_subjects}:
                     b.keep(m.DataSubjectCategory(organization=b.slug, key=k, name=text),
@@ -817,7 +857,7 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
             fields["data_subjects"] = list(dict.fromkeys(keys))
         if "ICO.4.1" in cell:
             keys = []
-            for text in _split(cell["ICO.4.1"]):
+            for text in _split(cell["ICO.4.1"], semicolons=False):
                 k = recipients.get(text.lower()) or recipients.get(text) or _slug(text)
                 if k not in {r.key for r in b.inv.recipients}:
                     b.keep(m.Recipient(organization=b.slug, key=k, name=text), "Recipients (from ICO.4.1)", row)
@@ -825,26 +865,35 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
                 keys.append(k)
             fields["recipients"] = list(dict.fromkeys(keys))
         if "ICO.5.1" in cell:
-            mechs = _split(cell.get("ICO.5.2"))
+            mechs = _split(cell.get("ICO.5.2"), semicolons=False)
+            mine = [t for k in (cur.transfers if cur else []) for t in b.inv.transfers if t.key == k]
             keys = []
-            for n, text in enumerate(_split(cell["ICO.5.1"])):
+            for n, text in enumerate(_split(cell["ICO.5.1"], semicolons=False)):
                 code = b.one(b.countries, text, sheet, row, where("ICO.5.1"), "UNKNOWN_COUNTRY")
                 mtext = mechs[n] if n < len(mechs) else (mechs[0] if len(mechs) == 1 else None)
-                mech = b.one(b.mechanisms, mtext, sheet, row, where("ICO.5.2"), "UNKNOWN_MECHANISM") if mtext \
-                    else None
+                mech = b.one(b.mechanisms, mtext, sheet, row, where("ICO.5.2"), "UNKNOWN_MECHANISM") \
+                    if mtext and mtext.lower() != NOT_RECORDED.lower() else None
                 if code is None:
                     continue
-                tkey = f"{key}-to-{code.lower()}"
-                old = next((t for t in b.inv.transfers if t.key == tkey), None)
-                t = dataclasses.replace(old, destination=code, mechanism=mech) if old else m.Transfer(
+                old = next((t for t in mine if t.destination == code and t.key not in keys), None) or next(
+                    (t for t in b.inv.transfers if t.destination == code and t.mechanism == mech
+                     and t.key not in keys), None)
+                tkey = old.key if old else f"{key}-to-{code.lower()}"
+                t = dataclasses.replace(old, mechanism=mech) if old else m.Transfer(
                     organization=b.slug, key=tkey, destination=code, mechanism=mech)
                 if t != old:
                     b.keep(t, "Transfers (from ICO.5.1)", row)
                 keys.append(tkey)
-            fields["transfers"] = keys
+            # transfers without a destination cannot be named in ICO.5.1: they stay
+            fields["transfers"] = keys + [t.key for t in mine if not t.destination and t.key not in keys]
         if "ICO.6.1" in cell:
+            rendered = {retention_line(r): r for r in b.inv.retention_rules}
             keys = []
-            for n, text in enumerate(_split(cell["ICO.6.1"]), start=1):
+            for n, text in enumerate(_split(cell["ICO.6.1"], semicolons=False), start=1):
+                existing = rendered.get(text)
+                if existing is not None:
+                    keys.append(existing.key)
+                    continue
                 rkey = f"{key}-retention-{n}"
                 old = next((r for r in b.inv.retention_rules if r.key == rkey), None)
                 rule = dataclasses.replace(old, covers=text, stated_as=text) if old else m.RetentionRule(
@@ -855,7 +904,7 @@ def _ico_layout(b: Builder, table: Table) -> list[str]:
             fields["retention_rules"] = keys
         if "ICO.7.1" in cell:
             keys = []
-            for text in _split(cell["ICO.7.1"]):
+            for text in _split(cell["ICO.7.1"], semicolons=False):
                 k = measures.get(text.lower()) or _slug(text)
                 if k not in {x.key for x in b.inv.security_measures}:
                     b.keep(m.SecurityMeasure(organization=b.slug, key=k, description=text),
@@ -1158,3 +1207,86 @@ def export_csv(inv: Inventory) -> str:
 
 
 ProgressFn = Callable[[int], None]
+
+
+def ico_rows(inv: Inventory, ref: ReferenceData) -> tuple[list[str], list[list[str | None]]]:
+    """The register in the ICO layout: one row per activity, the ICO's questions as headers. A question the register
+    cannot answer is left blank (silence is not "not applicable")."""
+    from registry.services.dpia import screen
+
+    org, slug = inv.organization, inv.organization.slug
+    cats = {c.id: c for c in [*ref.data_categories, *inv.data_categories]}
+    bases = {b.id: b for b in ref.legal_bases}
+    names = {"purposes": {p.key: p.name for p in inv.purposes},
+             "subjects": {x.key: x.name for x in inv.data_subjects},
+             "recipients": {r.key: r.name for r in inv.recipients},
+             "measures": {x.key: x.description for x in inv.security_measures}}
+    transfers = {t.key: t for t in inv.transfers}
+    retention = {r.key: r for r in inv.retention_rules}
+    countries = {c.code: c.name for c in ref.countries}
+
+    def person(p: m.Person | None) -> str | None:
+        return ", ".join(x for x in (p.name, p.email) if x) or None if p else None
+
+    def basis(code: str) -> str:
+        b = bases.get(code)
+        return f"{b.article} {b.title}" if b and b.framework.value == "GDPR" else code
+
+    def lines(values: Iterable[str | None]) -> str | None:
+        return "\n".join(one_line(v) for v in values if v) or None
+
+    contact = next((c for c in org.contacts if c.email), None)
+    headers = ["Activity key", "Activity name", *(f"{k} {q}" for k, q in ICO_QUESTIONS)]
+    rows: list[list[str | None]] = []
+    for a in inv.processing_activities:
+        purposes = {pa.purpose: one_line(names["purposes"].get(pa.purpose, pa.purpose)) for pa in a.purposes}
+        flagged = [c for k in a.data_categories if (c := cats.get(k)) and (c.special_category or c.criminal)]
+        moves = [t for k in a.transfers if (t := transfers.get(k)) and t.destination]
+        shared = len(a.purposes) > 1
+        v: dict[str, str | None] = {
+            "ICO.1.1": org.legal_name,
+            "ICO.1.2": f"{contact.purpose}, {contact.email}" if contact else org.address,
+            "ICO.1.4": person(org.dpo), "ICO.1.5": person(org.representative),
+            "ICO.1.6": a.role.value.capitalize(),
+            "ICO.2.1": lines(purposes.values()), "ICO.2.2": a.description,
+            "ICO.3.1": lines(names["subjects"].get(k, k) for k in a.data_subjects),
+            "ICO.3.2": lines(k.removeprefix(f"{slug}/") for k in a.data_categories),
+            "ICO.3.3": ("Yes: " + "; ".join(c.name for c in flagged)) if flagged else "No",
+            "ICO.4.1": lines(names["recipients"].get(k, k) for k in a.recipients),
+            "ICO.4.2": "Yes" if a.recipients else "No",
+            "ICO.5.1": lines(countries.get(t.destination or "", t.destination) for t in moves),
+            "ICO.5.2": lines(t.mechanism or NOT_RECORDED for t in moves),
+            "ICO.6.1": lines(retention_line(r) for k in a.retention_rules if (r := retention.get(k))),
+            "ICO.7.1": lines(names["measures"].get(k, k) for k in a.security_measures),
+            "ICO.8.1": lines((f"{purposes[pa.purpose]}: " if shared else "") + basis(x.basis)
+                             for pa in a.purposes for x in pa.lawful_bases),
+            "ICO.8.2": lines((f"{purposes[pa.purpose]}: " if shared else "") + x.stated_as
+                             for pa in a.purposes for x in pa.lawful_bases
+                             if x.basis == "GDPR:legitimate-interests" and x.stated_as),
+            "ICO.8.3": lines((f"{purposes[pa.purpose]}: " if shared else "") + x.balancing_test
+                             for pa in a.purposes for x in pa.lawful_bases
+                             if x.basis == "GDPR:legitimate-interests" and x.balancing_test),
+            "ICO.8.4": lines((f"{purposes[pa.purpose]}: " if shared else "") + basis(x.basis)
+                             for pa in a.purposes for x in pa.special_category_conditions),
+            "ICO.10.1": screen(a, inv, ref).verdict.value.replace("_", " ").capitalize(),
+        }
+        rows.append([a.key, a.name, *(v.get(k) for k, _ in ICO_QUESTIONS)])
+    return headers, rows
+
+
+def export_ico(inv: Inventory, ref: ReferenceData) -> bytes:
+    """The register as a workbook in the ICO layout."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    wb.remove(ws)
+    headers, rows = ico_rows(inv, ref)
+    sheet = _sheet(wb, "ICO record of processing", headers, rows)
+    for i in range(3, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(i)].width = 40
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,5 +1,6 @@
 """Workbooks over HTTP: the empty template (/templates/register.xlsx), an organisation's register as a workbook
-(/organizations/{slug}/register.xlsx) and the upload (POST /organizations/{slug}/import).
+(/organizations/{slug}/register.xlsx) or in the ICO's layout (/organizations/{slug}/register-ico.xlsx), and the
+upload (POST /organizations/{slug}/import).
 
 An upload answers with the plan and writes nothing. To apply it, send the same file again with `confirm` set to the
 plan's hash: if the file or the register changed since, the plan's hash differs and nothing is written either.
@@ -19,7 +20,7 @@ from registry.domain.enums import AccessRole
 from registry.domain.errors import NotFound
 from registry.services.inventory_sync import apply
 from registry.services.registers import read_inventory, read_reference
-from registry.services.spreadsheets import export_workbook, plan_workbook
+from registry.services.spreadsheets import export_ico, export_workbook, plan_workbook
 from registry.storage.repositories import Repositories
 from registry.web.records import XLSX, problem
 
@@ -35,7 +36,7 @@ def template_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Req
     return endpoint
 
 
-def workbook_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request], object]:
+def workbook_endpoint(repos_getter: Callable[[], Repositories], ico: bool = False) -> Callable[[Request], object]:
     async def endpoint(request: Request) -> Response:
         slug = request.path_params["slug"]
         repos = repos_getter()
@@ -43,8 +44,10 @@ def workbook_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Req
             inv = await read_inventory(repos, slug)
         except NotFound as e:
             return problem(404, str(e))
-        return Response(export_workbook(inv, await read_reference(repos)), media_type=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="register-{slug}.xlsx"'})
+        ref = await read_reference(repos)
+        content = export_ico(inv, ref) if ico else export_workbook(inv, ref)
+        name = f"register-{'ico-' if ico else ''}{slug}.xlsx"
+        return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     return endpoint
 

@@ -269,7 +269,8 @@ async def test_importing_needs_an_editor_and_a_current_plan(settings: Settings) 
         changed = xlsx(wb)
         async with await editor_client(settings, db) as c:
             plan = (await upload(c, "januscaler", changed)).json()["plan"]
-            [row] = plan["rows"]
+            [row] = [x for x in plan["rows"] if x["action"] != "unchanged"]
+            assert len(plan["rows"]) == plan["counts"]["unchanged"] + 1  # every row, the unchanged ones too
             assert (row["sheet"], row["row"], row["action"]) == ("Purposes", 2, "change")
             assert row["changes"][0]["field"] == "name" and row["changes"][0]["after"] == "A renamed purpose"
             r = await upload(c, "januscaler", changed, confirm="0" * 64)
@@ -288,6 +289,12 @@ async def test_the_cli_shows_the_plan_then_applies_it_with_a_progress_bar(settin
         assert r.returncode == 0, r.stderr
         r = cli(uri, "import", str(out))
         assert r.returncode == 0 and "Nothing to do" in r.stdout, r.stdout + r.stderr
+        for fmt in ("ico", "csv"):
+            out = tmp_path / f"register.{fmt}.{'csv' if fmt == 'csv' else 'xlsx'}"
+            r = cli(uri, "export", "--organization", "jalendos-kramax", "--format", fmt, "--output", str(out))
+            assert r.returncode == 0, r.stderr
+            r = cli(uri, "import", str(out), "--organization", "jalendos-kramax")
+            assert r.returncode == 0 and "Nothing to do" in r.stdout, r.stdout + r.stderr
         ico = tmp_path / "ropa.xlsx"
         ico.write_bytes(xlsx(ico_workbook(ICO_ROWS)))
         r = cli(uri, "import", str(ico))
@@ -297,3 +304,23 @@ async def test_the_cli_shows_the_plan_then_applies_it_with_a_progress_bar(settin
         assert r.returncode == 0 and "Applied." in r.stdout, r.stdout + r.stderr
         assert "] " in r.stderr and "#" in r.stderr  # the progress bar
         assert await db.repos.organizations.get("acme-widgets-ltd") is not None
+
+
+async def test_the_ico_layout_export_imports_back_without_a_change(settings: Settings) -> None:
+    async with own_database(settings, "sheetsicort") as db:
+        history = await db.repos.history.count()
+        async with await editor_client(settings, db) as c:
+            for slug in SEED:
+                r = await c.get(f"/organizations/{slug}/register-ico.xlsx")
+                assert r.status_code == 200
+                ws = load_workbook(io.BytesIO(r.content)).active
+                assert ws is not None
+                headers = [x.value for x in ws[1]]
+                assert headers[:3] == ["Activity key", "Activity name", "ICO.1.1 Legal name of the controller"]
+                assert len(headers) == 2 + len(ICO_QUESTIONS)
+                inv = await read_inventory(db.repos, slug)
+                assert ws.max_row == 1 + len(inv.processing_activities)
+                plan = (await upload(c, slug, r.content, f"{slug}-ico.xlsx")).json()["plan"]
+                assert plan["layout"] == "ICO" and not plan["problems"], plan["problems"][:3]
+                assert plan["counts"]["create"] == plan["counts"]["change"] == 0
+        assert await db.repos.history.count() == history
