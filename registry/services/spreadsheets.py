@@ -53,6 +53,9 @@ from registry.storage.repositories import Repositories
 NOT_RECORDED = "Not recorded"
 MAX_ROWS = 1000
 """Rows per sheet an import takes by default (REGISTRY_MAX_IMPORT_ROWS)."""
+MAX_UNZIPPED_BYTES = 200_000_000
+"""An XLSX file is a zip archive: the most its parts may unpack to (a guard against zip bombs). XML inside is
+parsed with defusedxml, which openpyxl uses when it is installed (entity-expansion bombs)."""
 SUGGEST_AT = 60.0
 """The least rapidfuzz score (0-100) at which a close value is offered as a suggestion."""
 
@@ -316,6 +319,13 @@ class Table:
 
 def _read_xlsx(content: bytes, problems: list[SheetProblem], max_rows: int) -> list[Table]:
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+        if unpacked > MAX_UNZIPPED_BYTES:
+            problems.append(SheetProblem("(workbook)", None, None, f"the workbook unpacks to {unpacked:,} bytes, more "
+                                         f"than the {MAX_UNZIPPED_BYTES:,} an import reads; split it",
+                                         code="TOO_LARGE"))
+            return []
         wb = load_workbook(io.BytesIO(content), data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         problems.append(SheetProblem("(workbook)", None, None, f"not an XLSX workbook ({type(e).__name__}); save it "
@@ -942,6 +952,8 @@ async def plan_workbook(repos: Repositories, content: bytes, fmt: str, source: s
     problems: list[SheetProblem] = []
     tables = (_read_xlsx(content, problems, max_rows) if fmt == "xlsx" else
               _read_csv(content, problems, max_rows, "Activities" if fmt == "csv" else source))
+    if not tables and problems:  # nothing could be read: say why, and only that
+        return SheetPlan(source, "unknown", organization, problems=problems)
     layout = layout_of(tables)
     if fmt == "csv" and layout == "ICO":
         tables[0].title = "ICO"

@@ -324,3 +324,20 @@ async def test_the_ico_layout_export_imports_back_without_a_change(settings: Set
                 assert plan["layout"] == "ICO" and not plan["problems"], plan["problems"][:3]
                 assert plan["counts"]["create"] == plan["counts"]["change"] == 0
         assert await db.repos.history.count() == history
+
+
+async def test_a_zip_bomb_or_a_non_workbook_is_refused_before_it_is_read(database: Database,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from registry.services import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "MAX_UNZIPPED_BYTES", 1_000_000)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 2_000_000)  # 2 MB unpacked, a few KB packed
+    sp = await plan_workbook(database.repos, buf.getvalue(), "xlsx", "bomb.xlsx", "januscaler")
+    assert [p.code for p in sp.problems] == ["TOO_LARGE"] and sp.plan is None
+    sp = await plan_workbook(database.repos, b"not a zip", "xlsx", "x.xlsx", "januscaler")
+    assert [p.code for p in sp.problems] == ["NOT_A_WORKBOOK"]
+    assert "save it as Excel Workbook (.xlsx) or CSV" in sp.problems[0].message
