@@ -94,7 +94,8 @@ def create_app(settings: Settings, database: Database | None = None) -> Starlett
             state.pop("db", None)
 
     graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),
-                                  graphiql=settings.graphiql, limits=settings.limits)
+                                  graphiql=settings.graphiql, limits=settings.limits,
+                                  response_cache_bytes=settings.response_cache_bytes)
 
     async def live(request: Request) -> Response:
         return JSONResponse({"status": "live"})

@@ -50,6 +50,9 @@ class Settings:
     read_cache_items: int = 50_000
     """REGISTRY_READ_CACHE_ITEMS: records each API process keeps in memory between changes (0: none; see
     registry/storage/cache.py)."""
+    response_cache_bytes: int = 64 * 1024 * 1024
+    """REGISTRY_RESPONSE_CACHE_BYTES: bytes of query answers each API process keeps between changes, to answer a
+    repeated query at once and with `304 Not Modified` (0: none; see registry/graphql/response_cache.py)."""
     """REGISTRY_CORS_ORIGINS (comma-separated): browsers on these origins may call the API; none by default."""
 
     @classmethod
@@ -71,6 +74,8 @@ class Settings:
             kw["port"] = int(e["REGISTRY_PORT"])
         if "REGISTRY_READ_CACHE_ITEMS" in e:
             kw["read_cache_items"] = int(e["REGISTRY_READ_CACHE_ITEMS"])
+        if "REGISTRY_RESPONSE_CACHE_BYTES" in e:
+            kw["response_cache_bytes"] = int(e["REGISTRY_RESPONSE_CACHE_BYTES"])
         if "REGISTRY_DB_TIMEOUT_MS" in e:
             kw["db_timeout_ms"] = int(e["REGISTRY_DB_TIMEOUT_MS"])
         if "REGISTRY_SEED_ON_EMPTY" in e:
