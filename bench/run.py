@@ -113,8 +113,8 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
 
 
 def http_throughput(uri: str, activity_id: str, seconds: float, token: str | None,
-                    clients: int = 32) -> dict[str, Any]:
-    env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "on" if token else "off"}
+                    clients: int = 32, env: dict[str, str] | None = None) -> dict[str, Any]:
+    env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "on" if token else "off", **(env or {})}
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     with registry_server(env) as (root, pid):
         base = f"{root}/graphql"

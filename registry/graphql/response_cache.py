@@ -102,7 +102,9 @@ class ResponseCache:
                      compute: Callable[[], Awaitable[tuple[Response, bool]]]) -> Response:
         """The kept answer to `question`, or `compute()`'s, kept when it is a query answered without errors.
         `compute` returns the response and whether its result had errors."""
-        generation, seq = await self.read_cache.generation()
+        # Read once per request: the token check has read it already when access control is on.
+        read = request.scope.get("state", {}).get("generation")
+        generation, seq = read if read is not None else await self.read_cache.generation()
         self._hold(generation, seq)
         key = json.dumps([question.document, question.variables, question.operation_name, role,
                           request.headers.get("accept", ""), dt.date.today().isoformat(), generation],

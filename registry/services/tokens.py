@@ -36,12 +36,13 @@ async def create_token(repos: Repositories, name: str, role: AccessRole) -> tupl
     return token, f"rgy_{key}_{secret}"
 
 
-async def verify(repos: Repositories, presented: str) -> ApiToken | None:
-    """The live token a presented text belongs to, or None."""
+async def verify(repos: Repositories, presented: str, generation: str | None = None) -> ApiToken | None:
+    """The live token a presented text belongs to, or None. `generation`: the register's generation this
+    request has read already, if it has (registry/storage/cache.py)."""
     m = TOKEN.match(presented.strip())
     if not m:
         return None
-    token = (await repos.cache.get_many(repos.tokens, [m.group(1)])).get(m.group(1))
+    token = (await repos.cache.get_many(repos.tokens, [m.group(1)], generation)).get(m.group(1))
     if token is None or token.revoked_at is not None:
         return None
     return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None

@@ -55,14 +55,20 @@ class TokenGuard:
             await _unauthorised("Missing API token: send the header 'Authorization: Bearer <token>'. Create one "
                                 "with `registry token create --role viewer --name <who>`.")(scope, receive, send)
             return
+        state: dict[str, Any] = scope.setdefault("state", {})
+        repos = self.repos_getter()
         try:
-            token = await verify(self.repos_getter(), auth[7:])
+            generation = None
+            if repos.cache.enabled:
+                # Read once for the request: the token check and the response cache both use it.
+                state["generation"] = await repos.cache.generation()
+                generation = state["generation"][0]
+            token = await verify(repos, auth[7:], generation)
         except PyMongoError:
             await database_unavailable()(scope, receive, send)
             return
         if token is None:
             await _unauthorised("Invalid or revoked API token. Ask an admin for a new one.")(scope, receive, send)
             return
-        state: dict[str, Any] = scope.setdefault("state", {})
         state["token"] = token
         await self.app(scope, receive, send)
