@@ -321,7 +321,7 @@ def table(a: argparse.Namespace, listing: list[float], fides_load: float, point_
              f"| whole register, first read after a change (registry: cold read cache) | {ms(f)} | {ms(cold)} | "
              f"{cold / f:.2f} |",
              f"| whole register again, no change in between | {ms(f)} | {ms(warm)} | {warm / f:.3f} |",
-             f"| whole register again with its ETag: `304`, no body | {ms(f)} | {ms(nm)} | {nm / f:.3f} |"]
+             f"| whole register again with its ETag: `304`, no body | {ms(f)} | {ms(nm)} | {nm / f:.4f} |"]
     if "http" in reg:
         h, off = reg["http"], reg["http_off"]
         lines += [f"| point read, 32 clients (req/s; registry: VIEWER token) | {point_rps:,.0f} | "
