@@ -111,6 +111,15 @@ async def test_the_etag_sent_back_gets_304_without_a_body_until_the_register_cha
     assert description(fresh, "customer-support") == "Changed after the poll"
 
 
+async def test_a_query_over_get_is_kept_and_revalidated_too(register: Register) -> None:
+    params = {"query": PURPOSES, "variables": '{"slug": "%s"}' % ORG}
+    async with register.client("viewer") as c:
+        first = await c.get("/graphql", params=params)
+        again = await c.get("/graphql", params=params, headers={"If-None-Match": f'W/{first.headers["etag"]}, "x"'})
+    assert first.status_code == 200 and first.headers["x-registry-cache"] == "miss"
+    assert again.status_code == 304 and again.content == b""
+
+
 async def test_callers_of_different_roles_do_not_share_answers(register: Register) -> None:
     async with register.client("viewer") as viewer:
         app = viewer._transport.app  # type: ignore[attr-defined]
