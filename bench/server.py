@@ -22,16 +22,17 @@ from registry.storage.embedded import EmbeddedFerretDB, free_port
 
 @contextmanager
 def registry_server(env: dict[str, str], log_level: str = "warning", quiet: bool = False,
-                    port: int | None = None) -> Iterator[tuple[str, int]]:
-    """Yield (base URL, pid) once /health/ready answers 200; stop the server on exit. `port` when the address must
-    be known beforehand (an identity provider registers the sign-in callback)."""
+                    port: int | None = None, ready_within: float = 120) -> Iterator[tuple[str, int]]:
+    """Yield (base URL, pid) once /health/ready answers 200 (within `ready_within` seconds: a large register on a
+    busy machine takes a while); stop the server on exit. `port` when the address must be known beforehand (an
+    identity provider registers the sign-in callback)."""
     port = port or free_port()
     out = subprocess.DEVNULL if quiet else None
     proc = subprocess.Popen([sys.executable, "-m", "registry", "serve", "--port", str(port), "--log-level", log_level],
                             env={**os.environ, **env}, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + ready_within
         while True:
             try:
                 if httpx.get(f"{base}/health/ready").status_code == 200:
@@ -44,7 +45,11 @@ def registry_server(env: dict[str, str], log_level: str = "warning", quiet: bool
         yield base, proc.pid
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @asynccontextmanager

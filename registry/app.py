@@ -122,7 +122,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
 
     metrics.watch_cache(repos)
     graphql_app = RegistryGraphQL(lambda: state["db"].repos, build_schema(settings.limits, settings.development),
-                                  graphiql=settings.graphiql, limits=settings.limits)
+                                  graphiql=settings.graphiql, limits=settings.limits,
+                                  response_cache_bytes=settings.response_cache_bytes)
 
     async def live(request: Request) -> Response:
         return JSONResponse({"status": "live"})

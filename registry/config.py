@@ -170,6 +170,9 @@ class Settings:
             return list(self.allowed_hosts)
         public = urlsplit(self.base_url).hostname or "127.0.0.1"
         return list(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", f"[{public}]" if ":" in public else public]))
+    response_cache_bytes: int = 64 * 1024 * 1024
+    """REGISTRY_RESPONSE_CACHE_BYTES: bytes of query answers each API process keeps between changes, to answer a
+    repeated query at once and with `304 Not Modified` (0: none; see registry/graphql/response_cache.py)."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -198,6 +201,8 @@ class Settings:
             kw["metrics_host"] = e["REGISTRY_METRICS_HOST"]
         if "REGISTRY_READ_CACHE_ITEMS" in e:
             kw["read_cache_items"] = int(e["REGISTRY_READ_CACHE_ITEMS"])
+        if "REGISTRY_RESPONSE_CACHE_BYTES" in e:
+            kw["response_cache_bytes"] = int(e["REGISTRY_RESPONSE_CACHE_BYTES"])
         if "REGISTRY_DB_TIMEOUT_MS" in e:
             kw["db_timeout_ms"] = int(e["REGISTRY_DB_TIMEOUT_MS"])
         if "REGISTRY_SEED_ON_EMPTY" in e:

@@ -17,7 +17,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import SchemaExtension
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -26,6 +26,7 @@ from registry.graphql.context import Context
 from registry.graphql.errors_mask import quiet_client_errors
 from registry.graphql.loaders import Loaders
 from registry.graphql.media_types import GRAPHQL_RESPONSE, response_media_type
+from registry.graphql.response_cache import Question, ResponseCache
 from registry.graphql.schema import schema
 from registry.services.deadline import Deadline
 from registry.storage.repositories import Repositories
@@ -76,12 +77,14 @@ class RegistryGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context (fresh DataLoaders per request) and our GraphiQL page."""
 
     def __init__(self, repos_getter: Any, schema: Any = schema, graphiql: bool = True, limits: Limits | None = None,
-                 **kwargs: Any):
+                 response_cache_bytes: int = 0, **kwargs: Any):
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, **kwargs)
         if OperationName not in schema.extensions:  # the schema's own list stays in schema.py; this one observes
             schema.extensions = (*schema.extensions, OperationName)
         self._repos_getter = repos_getter
         self._limits = limits or Limits()
+        self._response_cache_bytes = response_cache_bytes
+        self._responses: ResponseCache | None = None
         quiet_client_errors()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,6 +110,33 @@ class RegistryGraphQL(GraphQL[Context, None]):
                                 f"{{ slug }} }}\"}}; got a JSON {type(parsed).__name__}.")
         return parsed
 
+    def responses(self) -> ResponseCache | None:
+        """This process's cache of query answers (registry/graphql/response_cache.py), or None when it is off."""
+        if self._responses is None and self._response_cache_bytes > 0:
+            self._responses = ResponseCache(self._repos_getter().cache, self._response_cache_bytes)
+        return self._responses if self._responses is not None and self._responses.enabled else None
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        responses = self.responses() if isinstance(request, Request) else None
+        if responses is None or (request.method == "GET" and "query" not in request.query_params):
+            return await self._run_one(request, context, root_value)
+        try:
+            data = await self.parse_http_body(self.request_adapter_class(request))
+        except Exception:  # noqa: BLE001 - strawberry answers the same request with its own error message
+            data = None
+        if not isinstance(data, GraphQLRequestData) or data.protocol != "http" or not data.query:
+            return await self._run_one(request, context, root_value)
+
+        async def compute() -> tuple[Response, bool]:
+            response = await self._run_one(request, context, root_value)
+            return response, bool(getattr(request.state, "graphql_errors", False))
+
+        token = request.scope.get("state", {}).get("token")
+        role = token.role.value if token is not None else "access control off"
+        return await responses.answer(request, Question(data.query, data.variables, data.operation_name), role,
+                                      compute)
+
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         repos: Repositories = self._repos_getter()
         state = request.scope.get("state", {})
@@ -122,6 +152,8 @@ class RegistryGraphQL(GraphQL[Context, None]):
         return HTMLResponse(GRAPHIQL_HTML, headers=SECURITY_HEADERS)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:  # an answer with errors is never kept by the response cache
+            request.state.graphql_errors = True
         response = await super().process_result(request, result)
         seen = _observation(request)
         seen["outcome"] = _outcome(result.errors or [])
@@ -132,7 +164,8 @@ class RegistryGraphQL(GraphQL[Context, None]):
             response.pop("data", None)  # the spec: a refused request has no data entry at all
         return response
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+    async def _run_one(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """One GraphQL request, answered in the media type the client accepts (GraphQL over HTTP)."""
         response = await super().run(request, context, root_value)
         if (isinstance(response, Response) and response.media_type == "application/json"
                 and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE):

@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -38,6 +38,25 @@ if TYPE_CHECKING:
     from registry.storage.repositories import Repository
 
 GENERATION_ID = "generation"
+
+
+class Snapshot:
+    """A request's one read of the register's generation. Awaiting it gives the generation (None when the cache
+    is off); `read()` also gives the read's sequence number, for caches that follow the newest generation."""
+
+    def __init__(self, cache: ReadCache):
+        self.cache = cache
+        self._read: asyncio.Future[tuple[str, int]] | None = None
+
+    async def read(self) -> tuple[str, int]:
+        if self._read is None:
+            self._read = asyncio.ensure_future(self.cache.generation())
+        return await self._read
+
+    async def __call__(self) -> str | None:
+        if not self.cache.enabled:
+            return None
+        return (await self.read())[0]
 _ABSENT = object()
 
 
@@ -65,20 +84,10 @@ class ReadCache:
     def enabled(self) -> bool:
         return self.max_items > 0
 
-    def snapshot(self) -> Callable[[], Awaitable[str | None]]:
+    def snapshot(self) -> Snapshot:
         """One request's read of the generation: made at its first use and shared by every later use in the same
-        request (the token check, the loaders, an edit's lookups). None when the cache is off."""
-        read: asyncio.Future[tuple[str, int]] | None = None
-
-        async def generation() -> str | None:
-            nonlocal read
-            if not self.enabled:
-                return None
-            if read is None:
-                read = asyncio.ensure_future(self.generation())
-            return (await read)[0]
-
-        return generation
+        request (the token check, the response cache, the loaders, an edit's lookups)."""
+        return Snapshot(self)
 
     async def generation(self) -> tuple[str, int]:
         """The current generation, from a read that started after this call, shared with concurrent callers."""
