@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
@@ -54,6 +54,9 @@ class Answer:
     body: bytes
     headers: dict[str, str]
     etag: str
+    observed: dict[str, Any] = field(default_factory=dict)
+    """What running the question noted for the request log and metrics (its operation name, its outcome): a
+    request answered from the cache reports the same."""
 
     def response(self, request: Request, state: str) -> Response:
         headers = {"ETag": self.etag, "Cache-Control": "private, no-cache", "Vary": "Authorization, Accept",
@@ -117,6 +120,7 @@ class ResponseCache:
         if kept is not None:
             self.answers.move_to_end(etag)
             self.hits += 1
+            state.setdefault("graphql", {}).update(kept.observed)
             return kept.response(request, "hit")
         response, had_errors = await compute()
         if (response.status_code != 200 or had_errors or not is_query(question.document, question.operation_name)
@@ -124,7 +128,7 @@ class ResponseCache:
             return response
         self.misses += 1
         kept = Answer(bytes(response.body), {k: v for k, v in response.headers.items() if k != "content-length"},
-                      etag)
+                      etag, dict(state.get("graphql", {})))
         self._keep(generation, etag, kept)
         return kept.response(request, "miss")
 
