@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from registry.domain.enums import (
     AccessRole,
     Adequacy,
+    Art22Exception,
     CcpaCategory,
     ChangeKind,
     CommitmentKind,
+    DataSourceKind,
     DocumentKind,
+    DocumentLinkKind,
     DpaStatus,
     Framework,
     MechanismKind,
@@ -24,6 +27,7 @@ from registry.domain.enums import (
     Role,
     SpecialCategory,
     SubprocessorAuthorisation,
+    SystemKind,
 )
 
 
@@ -39,6 +43,15 @@ class Source:
     document: str
     section: str | None = None
     quote: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A yes/no fact about the processing, with where it is stated (or why it is inferred)."""
+
+    value: bool
+    detail: str | None = None
+    source: Source | None = None
 
 
 # --- reference data -------------------------------------------------------------------------------------------
@@ -357,6 +370,44 @@ class SecurityMeasure:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """Who answers for a system: the department, a person or role, and how to reach them."""
+
+    department: str | None = None
+    person: str | None = None
+    """A person's name or a role, e.g. "Head of IT"."""
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class System:
+    """An application or data store that holds personal data: where the data lives, who hosts it, and where."""
+
+    organization: str
+    key: str
+    name: str
+    description: str | None = None
+    kind: SystemKind = SystemKind.OTHER
+    hosted_by: str | None = None
+    """Key of the recipient (a subprocessor) that hosts it; null when the organisation hosts it itself or it is
+    not known."""
+    locations: list[str] = field(default_factory=list)
+    """Codes of the countries (or international organisations) where the data is stored or processed."""
+    data_categories: list[str] = field(default_factory=list)
+    owner: Owner | None = None
+    security_measures: list[str] = field(default_factory=list)
+    source: Source | None = None
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
 class BasisAssignment:
     """A lawful basis (or Art 9(2) condition) relied on for a purpose, as the document states it."""
 
@@ -379,6 +430,68 @@ class PurposeAssignment:
 
 
 @dataclass(frozen=True)
+class RecipientShare:
+    """Which categories of personal data one recipient of an activity receives."""
+
+    recipient: str
+    data_categories: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where the personal data of an activity comes from (Art 14(2)(f)): the person, a named third party, or
+    publicly available sources."""
+
+    kind: DataSourceKind
+    name: str | None = None
+    """For a third party: who it is."""
+    description: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class AutomatedDecisionBasis:
+    """The footing of solely automated decision-making with legal or similarly significant effect (Art 22)."""
+
+    exception: Art22Exception | None = None
+    """The Art 22(2) ground that allows it."""
+    safeguards: list[str] = field(default_factory=list)
+    """Measures that protect the person (Art 22(3)): human intervention, expressing a view, contesting it."""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class JointController:
+    """A controller that decides with the organisation why and how an activity's data is processed (Art 26)."""
+
+    name: str
+    contact: str | None = None
+    responsibilities: str | None = None
+    """The essence of the arrangement: who does what (Art 26(1), 26(2))."""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """Where a document that shows accountability is kept: an absolute http(s) URL or a `registry:` reference."""
+
+    kind: DocumentLinkKind
+    location: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """When the entry was last reviewed, and by whom."""
+
+    date: dt.date
+    by: str
+
+
+DEFAULT_REVIEW_INTERVAL = "P12M"
+
+
+@dataclass(frozen=True)
 class ProcessingActivity:
     """An entry of the record of processing activities (GDPR Art 30)."""
 
@@ -398,6 +511,28 @@ class ProcessingActivity:
     transfers: list[str] = field(default_factory=list)
     retention_rules: list[str] = field(default_factory=list)
     security_measures: list[str] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+    """Keys of the systems (applications, data stores) the activity uses."""
+    recipient_categories: list[RecipientShare] = field(default_factory=list)
+    """For each recipient: the categories of personal data it receives."""
+    # Accountability (Art 5(2), 24): who answers for the entry, where the data comes from, and the proof.
+    department: str | None = None
+    data_stewards: list[Person] = field(default_factory=list)
+    data_sources: list[DataSource] = field(default_factory=list)
+    automated_decisions: Fact | None = None
+    """Decisions based solely on automated processing with legal or similarly significant effect (Art 22)."""
+    evaluation_or_scoring: Fact | None = None
+    """Evaluation or scoring of people, profiling included (Art 4(4); WP248 criterion 1)."""
+    automated_decision_basis: AutomatedDecisionBasis | None = None
+    has_joint_controllers: bool | None = None
+    """Whether others decide with the organisation why and how; null where not assessed."""
+    joint_controllers: list[JointController] = field(default_factory=list)
+    document_links: list[DocumentLink] = field(default_factory=list)
+    retention_followed: Fact | None = None
+    """Whether the processing keeps to the retention policy; the detail says why not, where it does not."""
+    last_review: Review | None = None
+    review_interval: str = DEFAULT_REVIEW_INTERVAL
+    """How often the entry is reviewed, as an ISO 8601 duration (default every 12 months)."""
     source: Source | None = None
 
     version: int = 0
@@ -407,6 +542,10 @@ class ProcessingActivity:
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key)
+
+    def links(self, kind: DocumentLinkKind) -> list[DocumentLink]:
+        """The document links of one kind."""
+        return [d for d in self.document_links if d.kind == kind]
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,39 @@ FIELD_DOCS = {
     "transfers": "Keys of transfers.",
     "retention_rules": "Keys of retention rules.",
     "security_measures": "Keys of security measures.",
+    "hosted_by": "Key of the recipient (subprocessor) that hosts the system; null when hosted by the organisation "
+                 "itself or not known.",
+    "locations": "Codes of the countries (or international organisations) where the data is stored or processed "
+                 "(see `countries`).",
+    "owner": "Who answers for the system: department, person or role, contact.",
+    "department": "The department (business function) responsible.",
+    "person": "A person's name or a role, e.g. Head of IT.",
+    "contact": "How to reach them: email, phone or address.",
+    "systems": "Keys of the systems (applications, data stores) the activity uses.",
+    "recipient_categories": "For each recipient of the activity: the data categories it receives.",
+    "data_stewards": "The designated data stewards of the activity.",
+    "data_sources": "Where the personal data comes from: the person, a named third party, or public sources.",
+    "automated_decisions": "Whether decisions are made solely by automated means with legal or similarly "
+                           "significant effect (Art 22), and what they are.",
+    "evaluation_or_scoring": "Whether people are evaluated or scored, profiling included (Art 4(4)), and how.",
+    "automated_decision_basis": "For automated decisions: the Art 22(2) ground and the safeguards (Art 22(3)).",
+    "has_joint_controllers": "Whether another controller decides with the organisation why and how the data is "
+                             "processed (Art 26); null where not assessed.",
+    "joint_controllers": "The joint controllers, each with the essence of the arrangement (Art 26).",
+    "document_links": "Where the documents that show accountability are kept (privacy notice, LIA, DPIA, processor "
+                      "contract, record of consent, breach register, retention policy).",
+    "retention_followed": "Whether the processing keeps to the retention policy; the detail says why not.",
+    "last_review": "When the entry was last reviewed, and by whom.",
+    "review_interval": "How often the entry is reviewed, as an ISO 8601 duration (default P12M, every 12 months).",
+    "value": "True or false.",
+    "detail": "What it is, or why, in plain words.",
+    "exception": "The Art 22(2) ground: contract, authorised by law, or explicit consent.",
+    "safeguards": "Measures that protect the person (Art 22(3)): human intervention, expressing a view, contesting "
+                  "the decision.",
+    "responsibilities": "The essence of the arrangement: who does what (Art 26(1), (2)).",
+    "location": "An absolute http(s) URL, or a registry reference written registry:<register>/<id>.",
+    "date": "Date (YYYY-MM-DD).",
+    "by": "Who: a person's name or a role.",
 }
 NOT_EDITABLE = ("version", "archived")
 IMMUTABLE = ("organization", "key", "slug")

@@ -22,6 +22,7 @@ from registry.graphql.inventory.records import (
     SecurityMeasure,
     Transfer,
 )
+from registry.graphql.inventory.systems import System
 from registry.graphql.paging import DEFAULT_PAGE
 from registry.graphql.prefetch import prefetch_activities
 from registry.graphql.reference.types import Country, DataCategory
@@ -173,6 +174,22 @@ class Organization(RecordNode, Versioned):
             description="The `endCursor` of the page before; leave out for the first page.")] = None,
     ) -> search.SubprocessorConnection:
         return await search.subprocessors_page(info, {"organization": self.slug}, first, after)
+
+    @strawberry.field(description="Its systems (applications and data stores holding personal data) a page at a "
+                      "time, in the order of their IDs: `first` (default 50, at most 200) after the cursor `after`. "
+                      "`systems` gives them all.")
+    async def systems_paged(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(
+            description="How many systems per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> search.SystemConnection:
+        return await search.systems_page(info, {"organization": self.slug}, first, after)
+
+    @strawberry.field(description="Its systems: the applications and data stores that hold personal data.")
+    async def systems(self, info: Info) -> list[System]:
+        return wrap(System, await info.context.loaders.of_organization("systems", self.slug))
 
     @strawberry.field(
         description="Recipients that process personal data on its behalf (subprocessors and service providers)."
