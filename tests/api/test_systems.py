@@ -75,7 +75,8 @@ async def test_a_system_is_created_linked_edited_archived_and_traced(
                           "processingActivity { version systems { key name } }")
     assert linked["processingActivity"]["systems"] == [{"key": "customer-db", "name": "Customer database"}]
     refused = await mutate(gql, "archiveSystem", "ArchiveInput", {"id": s["id"], "version": 1}, "system { id }")
-    assert refused["userErrors"][0]["code"] == "REFERENCED" and "service-provision" in refused["userErrors"][0]["message"]
+    error = refused["userErrors"][0]
+    assert error["code"] == "REFERENCED" and "service-provision" in error["message"]
 
     # Edited: a stale version is refused, naming the current one.
     changed = await mutate(gql, "updateSystem", "UpdateSystemInput",
