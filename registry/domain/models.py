@@ -210,6 +210,8 @@ class Organization:
     contacts: list[Contact] = field(default_factory=list)
     dpo: Person | None = None
     representative: Person | None = None
+    uk_representative: Person | None = None
+    """The representative in the UK (UK GDPR Art 27), for a controller established outside the UK."""
     minimum_age: AgeLimit | None = None
     commitments: list[Commitment] = field(default_factory=list)
     subprocessor_notice_period: str | None = None
@@ -524,6 +526,9 @@ class ProcessingActivity:
     evaluation_or_scoring: Fact | None = None
     """Evaluation or scoring of people, profiling included (Art 4(4); WP248 criterion 1)."""
     automated_decision_basis: AutomatedDecisionBasis | None = None
+    schedule1_condition: str | None = None
+    """UK: the Data Protection Act 2018 Schedule 1 condition relied on for Art 9 or Art 10 data, where one is
+    needed."""
     has_joint_controllers: bool | None = None
     """Whether others decide with the organisation why and how; null where not assessed."""
     joint_controllers: list[JointController] = field(default_factory=list)

@@ -30,6 +30,10 @@ FIELD_DOCS = {
     "contacts": "Published contacts.",
     "dpo": "Data protection officer, where one is named.",
     "representative": "EU representative (Art 27), where one is named.",
+    "uk_representative": "Representative in the UK (UK GDPR Art 27), where the organisation is established outside "
+                         "the UK and one is named.",
+    "schedule1_condition": "UK only: the Data Protection Act 2018 Schedule 1 condition relied on for Art 9 or Art 10 "
+                           "data, where one is needed (e.g. para 1, employment).",
     "minimum_age": "Minimum age of users, where stated.",
     "commitments": "Time-bound promises (rights responses, breach notices, notice of changes).",
     "subprocessor_notice_period": "ISO 8601 notice period before a new subprocessor takes effect, e.g. P30D.",

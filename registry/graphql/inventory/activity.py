@@ -122,6 +122,8 @@ class ProcessingActivity(RecordNode, Versioned):
         description="Whether people are evaluated or scored, profiling included, and how; null where not assessed.")
     automated_decision_basis: acc.AutomatedDecisionBasis | None = strawberry.field(
         description="For automated decisions: the Art 22(2) ground and the safeguards; null where not recorded.")
+    schedule1_condition: str | None = strawberry.field(
+        description="UK only: the Data Protection Act 2018 Schedule 1 condition for Art 9 or Art 10 data.")
     has_joint_controllers: bool | None = strawberry.field(
         description="Whether another controller decides with the organisation (Art 26); null where not assessed.")
     joint_controllers: list[acc.JointController] = strawberry.field(
@@ -154,6 +156,7 @@ class ProcessingActivity(RecordNode, Versioned):
             automated_decisions=acc.StatedFact.from_domain(a.automated_decisions),
             evaluation_or_scoring=acc.StatedFact.from_domain(a.evaluation_or_scoring),
             automated_decision_basis=acc.decision_basis(a),
+            schedule1_condition=a.schedule1_condition,
             has_joint_controllers=a.has_joint_controllers,
             joint_controllers=acc.joint(a),
             document_links=acc.links(a),

@@ -95,6 +95,8 @@ class Organization(RecordNode, Versioned):
     representative: Person | None = strawberry.field(
         description="Representative in the EU (Art 27); null where none is named."
     )
+    uk_representative: Person | None = strawberry.field(
+        description="Representative in the UK (UK GDPR Art 27); null where none is named.")
     minimum_age: AgeLimit | None = strawberry.field(description="Minimum user age; null where none is stated.")
     commitments: list[Commitment] = strawberry.field(description="Time-bound promises its policies make.")
     subprocessor_notice_period: str | None = strawberry.field(
@@ -121,6 +123,7 @@ class Organization(RecordNode, Versioned):
             ],
             dpo=_person(o.dpo),
             representative=_person(o.representative),
+            uk_representative=_person(o.uk_representative),
             minimum_age=AgeLimit(age=o.minimum_age.age, source=_src(o.minimum_age.source)) if o.minimum_age else None,
             commitments=[
                 Commitment(
