@@ -118,6 +118,18 @@ VALUES: dict[str, dict[str, str]] = {
         "RETENTION_POLICY": "The retention and erasure policy.",
         "JOINT_CONTROLLER_ARRANGEMENT": "The arrangement between joint controllers (Art 26).",
     },
+    "RopaTemplateName": {
+        "UK_ICO": "The UK Information Commissioner's Office documentation template (42 questions).",
+        "IE_DPC": "Ireland's Data Protection Commission model record (41 questions).",
+        "FR_CNIL": "France's CNIL registre des activités de traitement (38 questions, French terms first).",
+    },
+    "AnswerStatus": {
+        "ANSWERED": "The register answers the question in full.",
+        "PARTIAL": "The register holds part of the answer; the answer says what is missing.",
+        "NOT_RECORDED": "The register is silent: nothing is recorded for the question.",
+        "NOT_APPLICABLE": "The register knows the question's condition is false (e.g. the activity says it has no "
+                          "joint controller, or no recorded basis is consent).",
+    },
     "Severity": {
         "HIGH": "A likely breach of the law: act now.",
         "MEDIUM": "A gap that leaves the record or a safeguard incomplete.",
