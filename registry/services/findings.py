@@ -351,6 +351,9 @@ def cross_framework_gap(reg: Register) -> Iterator[tuple[str, str, str, str, m.S
                    row.activity.source, "Record the GDPR Art 6(1) basis.")
 
 
+from registry.services import accountability_findings  # noqa: E402, F401 - registers its rules in RULES
+
+
 def find(inv: Inventory, ref: ReferenceData, today: dt.date | None = None) -> list[Finding]:
     """Every finding for one organisation's register, most severe first."""
     reg = Register(inv, ref, today or dt.date.today())
