@@ -165,3 +165,19 @@ async def test_the_command_line_writes_the_template(api: tuple[GraphQLClient, ht
     assert wb["Activities"].max_row == 3
     bad = cli(uri, "ropa", "--organization", SLUG, "--template", "gdpr", "--format", "xlsx")
     assert bad.returncode == 2 and "uk-ico" in bad.stderr
+
+
+async def test_the_art30_record_shows_the_accountability_facts(
+        api: tuple[GraphQLClient, httpx.AsyncClient, str]) -> None:
+    _, http, _ = api
+    js = (await http.get(f"/organizations/{SLUG}/records-of-processing.json")).json()
+    [controller] = [r for r in js if r["article"] == "Art 30(1)"]
+    booking = next(e for e in controller["entries"] if e["activity"] == "Booking screening and reminders")
+    fields = {f["field"]: f["value"] for f in booking["fields"]}
+    assert fields["Responsible department"] == "Patient services"
+    assert fields["Systems and where the data is located"] == "Booking database: Netherlands (hosted by CloudHost BV)"
+    assert "Art 22(2)(a) contract" in fields["Ground and safeguards of automated decisions"]
+    assert "registry:dpo-register/LIA-2026-01" in fields[next(k for k in fields if k.startswith("Documents"))]
+    assert fields["Last review"].startswith("2026-09-01 by DPO")
+    page = (await http.get(f"/organizations/{SLUG}/records-of-processing.html")).text
+    assert "St Example Hospital" in page and "FraudSignals Ltd" in page
