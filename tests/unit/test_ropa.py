@@ -128,7 +128,7 @@ def test_seed_answers_come_only_from_what_the_documents_state(template: Template
         t = answers(inv, template)
         for x in t.activities:
             for qa in x.answers:
-                if qa.question.topic in ("department", "stewards", "data_sources", "retention_adherence",
+                if qa.question.topic in ("department", "stewards", "retention_adherence",
                                          "retention_policy", "last_review", "breach_register", "dpia",
                                          "privacy_notice", "automated_decisions", "profiling", "adm_or_profiling"):
                     # the seeds' documents state none of these facts, so the answers must be silent
@@ -136,3 +136,28 @@ def test_seed_answers_come_only_from_what_the_documents_state(template: Template
                 if qa.answer.status in (Status.ANSWERED, Status.PARTIAL):
                     assert qa.answer.text and qa.answer.fields
         assert 0 < t.overall < 1
+
+
+def test_seed_sources_are_answered_where_the_documents_state_them() -> None:
+    by_slug = {i.organization.slug: i for i in SEEDS}
+    ico = answers(by_slug["januscaler"], Template.UK_ICO)
+    assert status_of(ico, "ICO.3.4", "customer-support") is Status.ANSWERED
+    assert status_of(ico, "ICO.3.4", "business-transfers") is Status.NOT_RECORDED  # the policy does not say
+    content = next(qa.answer.text for x in ico.activities if x.activity.key == "customer-content-processing"
+                   for qa in x.answers if qa.question.key == "ICO.3.4")
+    assert content and "the Customer (the controller)" in content
+    silent = answers(by_slug["janusipm"], Template.UK_ICO)  # its policy never says where the data comes from
+    assert all(status_of(silent, "ICO.3.4", x.activity.key) is Status.NOT_RECORDED for x in silent.activities)
+
+
+def test_the_readme_states_the_seeds_coverage_as_computed() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for inv in SEEDS:
+        cells = []
+        for template in Template:
+            t = answers(inv, template)
+            total = sum(c.total for c in t.coverage)
+            partial = sum(c.counts[Status.PARTIAL] for c in t.coverage)
+            cells.append(f"{t.overall:.0%} ({partial / total:.0%} partial)")
+        row = f"| `{inv.organization.slug}` | {len(inv.processing_activities)} | {' | '.join(cells)} |"
+        assert row in readme, row
