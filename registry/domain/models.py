@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from registry.domain.durations import add_to
 from registry.domain.enums import (
     AccessRole,
     Adequacy,
@@ -551,6 +552,16 @@ class ProcessingActivity:
     def links(self, kind: DocumentLinkKind) -> list[DocumentLink]:
         """The document links of one kind."""
         return [d for d in self.document_links if d.kind == kind]
+
+    def review_due(self) -> dt.date | None:
+        """When the next review is due: the last review plus the review interval; None when no review is recorded
+        (or the date would fall beyond the calendar)."""
+        if self.last_review is None:
+            return None
+        try:
+            return add_to(dt.datetime.combine(self.last_review.date, dt.time()), self.review_interval).date()
+        except (ValueError, OverflowError):
+            return None
 
 
 @dataclass(frozen=True)

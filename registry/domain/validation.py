@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from registry.domain import models as m
-from registry.domain.durations import is_iso_duration
+from registry.domain.durations import approximate_days, is_iso_duration
 from registry.domain.enums import DataSourceKind
 from registry.domain.errors import Problem
 from registry.domain.inventory import Inventory, ReferenceData
@@ -185,8 +185,16 @@ def document_location_problem(location: str) -> str | None:
             "(registry:<register>/<id>, e.g. registry:dpo-register/LIA-2026-07); give where the document is kept")
 
 
+MAX_REVIEW_INTERVAL_DAYS = 3653
+"""Ten years: an entry reviewed less often is not being kept up to date."""
+
+
 def _accountability(a: m.ProcessingActivity, p: str) -> list[Problem]:
     problems = _period(_join(p, "review_interval"), a.review_interval)
+    days = approximate_days(a.review_interval)
+    if not problems and (days is None or not 1 <= days <= MAX_REVIEW_INTERVAL_DAYS):
+        problems.append(Problem(_join(p, "review_interval"), f"'{a.review_interval}' is not an interval between a "
+                                "day and ten years; write e.g. P12M or P6M", "INVALID_DURATION"))
     for i, d in enumerate(a.document_links):
         why = document_location_problem(d.location)
         if why:

@@ -7,11 +7,9 @@ so `find()` and `complianceRules` include them.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from registry.domain import models as m
-from registry.domain.durations import add_to
 from registry.domain.enums import Adequacy, DocumentLinkKind, Framework, Role, Severity
 from registry.services.findings import Register, rule
 
@@ -23,17 +21,10 @@ def _activity(a: m.ProcessingActivity) -> tuple[str, str, str]:
     return "ProcessingActivity", a.id, a.name
 
 
-def review_due(a: m.ProcessingActivity) -> dt.date | None:
-    """When the activity's next review is due; None when no review is recorded."""
-    if a.last_review is None:
-        return None
-    return add_to(dt.datetime.combine(a.last_review.date, dt.time()), a.review_interval).date()
-
-
 @rule("REVIEW_OVERDUE", L, "GDPR Art 5(2), Art 24(1)", "The entry's review is overdue")
 def review_overdue(reg: Register) -> Iterator[Hit]:
     for a in reg.inv.processing_activities:
-        due = review_due(a)
+        due = a.review_due()
         if due is not None and due < reg.today and a.last_review is not None:
             yield (*_activity(a), f"'{a.name}' was last reviewed on {a.last_review.date.isoformat()} by "
                    f"{a.last_review.by}; with a review every {a.review_interval} the next was due on "

@@ -4,10 +4,7 @@ topic."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from registry.domain import models as m
-from registry.domain.durations import add_to
 from registry.domain.enums import CommitmentKind, DocumentLinkKind, Role
 from registry.services.dpia import Verdict, screen
 from registry.services.rights import rights_that_apply
@@ -341,6 +338,7 @@ def last_review(reg: Register, a: A | None) -> Answer:
     r = act.last_review
     if r is None:
         return silent(f"{ACT}.lastReview")
-    due = add_to(dt.datetime.combine(r.date, dt.time()), act.review_interval).date()
-    return answered(f"{r.date.isoformat()} by {r.by} (next review due {due.isoformat()})", f"{ACT}.lastReview",
+    due = act.review_due()
+    when = f" (next review due {due.isoformat()})" if due else ""
+    return answered(f"{r.date.isoformat()} by {r.by}{when}", f"{ACT}.lastReview",
                      f"{ACT}.reviewInterval")

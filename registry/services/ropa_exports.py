@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from registry.domain.ropa_templates import questions
 from registry.services.ropa import Answer, Status, TemplateAnswers
 
 MARKS = {Status.NOT_RECORDED: "NOT RECORDED", Status.NOT_APPLICABLE: "Not applicable"}
@@ -32,8 +33,6 @@ def controller_rows(t: TemplateAnswers) -> list[list[str]]:
 
 def activity_table(t: TemplateAnswers) -> tuple[list[str], list[list[str]], list[list[Status]]]:
     """The column headers, a row per activity, and each cell's status."""
-    from registry.domain.ropa_templates import questions
-
     qs = [q for q in questions(t.template) if not q.controller]
     columns = ["Processing activity", *(f"{q.key} {q.wording}" for q in qs)]
     rows, statuses = [], []

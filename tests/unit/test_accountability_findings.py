@@ -113,3 +113,19 @@ def test_consent_needs_a_link_to_the_record_of_consent() -> None:
     assert "relies on consent" in msg
     assert hits(with_activity(without_link(ROSTERING, DocumentLinkKind.CONSENT_RECORD)),
                 "CONSENT_WITHOUT_RECORD_LINK") == []  # rostering does not rest on consent
+
+
+def test_a_review_at_the_end_of_the_calendar_is_never_overdue_and_never_fails() -> None:
+    late = dataclasses.replace(BOOKING, last_review=m.Review(dt.date(9999, 12, 31), "DPO"))
+    assert late.review_due() is None
+    assert hits(with_activity(late), "REVIEW_OVERDUE") == []
+
+
+def test_a_review_interval_must_be_between_a_day_and_ten_years() -> None:
+    from registry.domain.validation import KnownRecords, validate_record
+
+    for bad in ("P100Y", "PT1H", "yearly"):
+        problems = validate_record(dataclasses.replace(BOOKING, review_interval=bad), KnownRecords(REFERENCE.countries))
+        assert any(p.path == "review_interval" and p.code == "INVALID_DURATION" for p in problems), bad
+    ok = validate_record(dataclasses.replace(BOOKING, review_interval="P10Y"), KnownRecords(REFERENCE.countries))
+    assert not any(p.path == "review_interval" for p in ok)
