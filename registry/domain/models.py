@@ -507,6 +507,11 @@ class ProcessingActivity:
     subprocessor_authorisation: SubprocessorAuthorisation | None = None
     art10_authority: str | None = None
     """For criminal-offence data: the official authority or law that authorises it (GDPR Art 10)."""
+    # The same names and shape as the DPIA facts of issue 12, so the two branches meet on one field each.
+    evaluation_or_scoring: Fact | None = None
+    """Evaluation or scoring of people, profiling included (Art 4(4); WP248 criterion 1)."""
+    automated_decisions: Fact | None = None
+    """Decisions based solely on automated processing with legal or similarly significant effect (Art 22)."""
     purposes: list[PurposeAssignment] = field(default_factory=list)
     data_categories: list[str] = field(default_factory=list)
     data_subjects: list[str] = field(default_factory=list)
@@ -522,10 +527,6 @@ class ProcessingActivity:
     department: str | None = None
     data_stewards: list[Person] = field(default_factory=list)
     data_sources: list[DataSource] = field(default_factory=list)
-    automated_decisions: Fact | None = None
-    """Decisions based solely on automated processing with legal or similarly significant effect (Art 22)."""
-    evaluation_or_scoring: Fact | None = None
-    """Evaluation or scoring of people, profiling included (Art 4(4); WP248 criterion 1)."""
     automated_decision_basis: AutomatedDecisionBasis | None = None
     schedule1_condition: str | None = None
     """UK: the Data Protection Act 2018 Schedule 1 condition relied on for Art 9 or Art 10 data, where one is
