@@ -24,7 +24,8 @@ from tests.support import GraphQLClient, bearer, cli, own_database
 
 FULL = yaml.safe_load((Path(__file__).resolve().parents[1] / "data/full-register.yaml").read_text("utf-8"))
 SLUG = FULL["organization"]["slug"]
-MUTATIONS = [("data_subjects", "createDataSubject", "CreateDataSubjectCategoryInput"),
+MUTATIONS = [("data_categories", "createDataCategory", "CreateDataCategoryInput"),
+             ("data_subjects", "createDataSubject", "CreateDataSubjectCategoryInput"),
              ("purposes", "createPurpose", "CreatePurposeInput"),
              ("recipients", "createRecipient", "CreateRecipientInput"),
              ("transfers", "createTransfer", "CreateTransferInput"),
