@@ -67,12 +67,10 @@ class TemplateAnswers:
 
     @cached_property
     def coverage(self) -> list[Coverage]:
-        out = []
-        for q in questions(self.template):
-            answers = [qa.answer for qa in self.controller if qa.question == q] if q.controller else \
-                [qa.answer for x in self.activities for qa in x.answers if qa.question == q]
-            out.append(Coverage(q, {s: sum(a.status == s for a in answers) for s in Status}))
-        return out
+        counts: dict[str, dict[Status, int]] = {q.key: dict.fromkeys(Status, 0) for q in questions(self.template)}
+        for qa in [*self.controller, *(qa for x in self.activities for qa in x.answers)]:
+            counts[qa.question.key][qa.answer.status] += 1
+        return [Coverage(q, counts[q.key]) for q in questions(self.template)]
 
     @property
     def overall(self) -> float:

@@ -74,21 +74,20 @@ def as_xlsx(t: TemplateAnswers) -> bytes:
     assert ctl is not None
     ctl.title = "Controller"
     ctl.append(CONTROLLER_COLUMNS)
-    for row, qa in zip(controller_rows(t), t.controller, strict=True):
+    fills = {status: PatternFill("solid", fgColor=colour) for status, colour in FILLS.items()}
+    for r, (row, qa) in enumerate(zip(controller_rows(t), t.controller, strict=True), start=2):
         ctl.append(row)
-        fill = FILLS.get(qa.answer.status)
-        if fill:
-            ctl.cell(ctl.max_row, 3).fill = PatternFill("solid", fgColor=fill)
+        if qa.answer.status in fills:
+            ctl.cell(r, 3).fill = fills[qa.answer.status]
     _style(ctl, [12, 60, 80, 16])
     acts = wb.create_sheet("Activities")
     columns, rows, statuses = activity_table(t)
     acts.append(columns)
-    for row, marks in zip(rows, statuses, strict=True):
+    for r, (row, marks) in enumerate(zip(rows, statuses, strict=True), start=2):
         acts.append(row)
         for i, status in enumerate(marks, start=1):
-            fill = FILLS.get(status)
-            if fill:
-                acts.cell(acts.max_row, i).fill = PatternFill("solid", fgColor=fill)
+            if status in fills:
+                acts.cell(r, i).fill = fills[status]
     _style(acts, [30, *([36] * (len(columns) - 1))])
     acts.freeze_panes = "B2"
     for ws in (ctl, acts):
