@@ -16,13 +16,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,14 +27,14 @@ from pymongo import monitoring
 
 from bench.commands import IGNORED
 from bench.generate import Size, synthetic_inventory
+from bench.server import bench_database
 from registry.app import create_app
 from registry.cli import progress_bar
-from registry.config import PROJECT_ROOT, Settings
+from registry.config import Settings
 from registry.domain.enums import AccessRole
-from registry.services.seeding import SeedReport, seed, store_inventory
+from registry.services.seeding import SeedReport, store_inventory
 from registry.services.tokens import create_token
-from registry.storage.database import Database, open_database
-from registry.storage.embedded import EmbeddedFerretDB
+from registry.storage.database import Database
 
 UPDATE = """mutation($id: ID!, $v: Int!, $d: String!) {
   updateProcessingActivity(input: {id: $id, version: $v, set: {description: $d}}) {
@@ -82,7 +79,7 @@ async def measure_size(db: Database, counter: TimedCounter, token: str, n: int, 
     versions = {t: 1 for t in targets}
     app = create_app(Settings(), db)
     latency, outside, commands = [], [], []
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600,
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost", timeout=600,
                                  headers={"Authorization": f"Bearer {token}"}) as c:
         for i in range(repeat + 1):  # the first round warms the process, and is not counted
             for t in targets:
@@ -103,23 +100,12 @@ async def measure_size(db: Database, counter: TimedCounter, token: str, n: int, 
 
 async def main_async(sizes: list[int], repeat: int) -> str:
     counter = TimedCounter()
-    with tempfile.TemporaryDirectory() as tmp:
-        external = os.environ.get("MONGODB_URI")
-        fdb = None if external else EmbeddedFerretDB(PROJECT_ROOT / "bin" / "ferretdb", Path(tmp)).start()
-        uri = external or fdb.uri.rsplit("/", 1)[0] + "/registryeditbench"  # type: ignore[union-attr]
-        try:
-            settings = Settings(mongodb_uri=uri)
-            async with open_database(settings, event_listeners=[counter], socketTimeoutMS=900_000) as db:
-                await seed(db.repos, settings.seed_dir)
-                _, token = await create_token(db.repos, "edit benchmark", AccessRole.EDITOR)
-                results = []
-                for n in sizes:
-                    print(f"… {n} activities", file=sys.stderr, flush=True)
-                    results.append(await measure_size(db, counter, token, n, repeat))
-                await db.client.drop_database(db.db.name)
-        finally:
-            if fdb:
-                fdb.stop()
+    async with bench_database("registryeditbench", [counter]) as (db, _):
+        _, token = await create_token(db.repos, "edit benchmark", AccessRole.EDITOR)
+        results = []
+        for n in sizes:
+            print(f"… {n} activities", file=sys.stderr, flush=True)
+            results.append(await measure_size(db, counter, token, n, repeat))
     lines = ["| activities (stored) | commands per edit | median latency | median outside database calls |",
              "|---:|---:|---:|---:|"]
     for r in results:

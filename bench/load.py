@@ -116,7 +116,8 @@ def run(seconds: float, readers: int, editors: int, uri: str | None = None) -> d
                 stats = asyncio.run(drive(base, token, seconds, readers, editors, pid))
             with pymongo.MongoClient(uri) as client:
                 db = client[uri.rsplit("/", 1)[1]]
-                stats["history_entries"] = db.history.count_documents({"actor": "token:load", "committed": True})
+                stats["history_entries"] = db.history.count_documents({"actor": f"token:{token.split('_')[1]} (load)",
+                                                                      "committed": True})
                 client.drop_database(db.name)
         finally:
             if fdb:

@@ -85,7 +85,7 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
     load_s = time.perf_counter() - t0
     app = create_app(Settings(auth_required=False), db)
     api, warm, floor = [], [], []
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600) as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost", timeout=600) as c:
 
         async def full_record() -> float:
             t = time.perf_counter()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from pymongo.errors import ConnectionFailure, PyMongoError, ServerSelectionTimeoutError
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -23,16 +28,23 @@ from registry.services.seeding import is_empty, seed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.repositories import Repositories
+from registry.storage.sessions import SessionStore
+from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
+from registry.web.budget import RequestBudget
 from registry.web.dpia import dpia_endpoint
+from registry.web.errors import InternalErrors, http_error
+from registry.web.headers import SecurityHeaders
 from registry.web.limits import BodySizeLimit
 from registry.web.logging import log_request
+from registry.web.login import sign_in_routes
 from registry.web.metrics import Metrics, MetricsPort, metrics_endpoint
 from registry.web.notices import notices_endpoint
 from registry.web.observe import ObserveRequests
 from registry.web.records import records_endpoint
 from registry.web.ropa import ropa_endpoint
+from registry.web.session import SessionGate
 
 log = logging.getLogger("registry")
 
@@ -61,8 +73,8 @@ FIRST_TOKEN = """
 
      {token}
 
- In GraphiQL (http://{host}:{port}/graphql), open the Headers tab at the bottom and paste:
-     {{"Authorization": "Bearer {token}"}}
+ Sign in at http://{host}:{port}/login with it to use GraphiQL and the downloads in your browser;
+ tools send it as the header  Authorization: Bearer <token>
  Make tokens for people and tools with: registry token create --role viewer|editor|admin --name NAME
 ==========================================================================================
 """
@@ -97,8 +109,12 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
                 print(FIRST_TOKEN.format(token=text, host=settings.host, port=settings.port), flush=True)
             state["db"] = db
             recovery = asyncio.create_task(_keep_recovering(db))
+            supervisor = asyncio.create_task(supervise(db))
             yield
-            recovery.cancel()
+            for task in (recovery, supervisor):  # stopped before the database is closed under them
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             state.pop("db", None)
 
     def repos() -> Repositories:
@@ -113,13 +129,16 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
 
     async def ready(request: Request) -> Response:
         try:
-            await state["db"].ping()
+            await state["db"].probe()
         except Exception as e:  # noqa: BLE001 - any failure means not ready; the reason is reported
             return JSONResponse({"status": "not ready", "database": f"unavailable: {type(e).__name__}"}, 503)
         return JSONResponse({"status": "ready", "database": "ok"})
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
+
+    def sessions() -> SessionStore:
+        return SessionStore(state["db"].db)
 
     static = StaticFiles(directory=settings.assets_dir, packages=[("registry.graphql", "static")],
                          check_dir=False)
@@ -129,10 +148,12 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/ropa/{template}.{format}", ropa_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
-        Route("/organizations/{slug}/subprocessors.{format}", notices_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/subprocessors.{format}",
+              notices_endpoint(lambda: state["db"].repos, settings.base_url)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Route("/metrics", metrics_endpoint(metrics, repos)),
+        *sign_in_routes(settings.sign_in, lambda: state["db"].repos, sessions, settings.auth_required),
         Mount("/static/graphiql", static, name="graphiql-assets"),
     ]
     async def db_down(request: Request, exc: Exception) -> Response:
@@ -140,12 +161,25 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         return database_unavailable()
 
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down})
+                    exception_handlers={ConnectionFailure: db_down, ServerSelectionTimeoutError: db_down,
+                                        HTTPException: http_error})
+    # The first added runs innermost. From the outside: the request log and metrics see every request, the Host
+    # check refuses foreign names, every answer gets the security headers, an unexpected error becomes JSON.
+    app.add_middleware(RequestBudget, seconds=settings.limits.seconds)
     app.add_middleware(TokenGuard, repos_getter=lambda: state["db"].repos, required=settings.auth_required)
+    app.add_middleware(SessionGate, repos_getter=lambda: state["db"].repos, store_getter=sessions,
+                       rules=settings.sign_in, required=settings.auth_required)
+    if settings.sign_in.single_sign_on:  # holds a sign-in's state (PKCE verifier, nonce) for ten minutes
+        app.add_middleware(SessionMiddleware, secret_key=settings.sign_in.secret or secrets.token_urlsafe(32),
+                           session_cookie="registry_signin", max_age=600, same_site="lax",
+                           https_only=(settings.sign_in.public_url or "").startswith("https://"))
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
     if settings.cors_origins:  # CORS stays off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(InternalErrors)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False)
     app.add_middleware(MetricsPort, port=settings.metrics_port, metrics=metrics, repos_getter=repos)
     app.add_middleware(ObserveRequests, observers=[log_request, metrics.record])
     app.state.metrics = metrics

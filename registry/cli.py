@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -77,6 +79,13 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write YYYY-MM-DD, e.g. 2027-06-01") from None
+
+
 def _check(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
@@ -97,17 +106,19 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
                 slugs = [o.slug for o in await db.repos.organizations.find()]
                 print(f"registry: {e} Known: {', '.join(slugs) or 'none (run registry seed)'}.", file=sys.stderr)
                 return 2
-            found = find(inv, await read_reference(db.repos))
+            found = find(inv, await read_reference(db.repos), args.as_of)
         if args.format == "json":
             print(json.dumps([encode(f) for f in found], indent=2, ensure_ascii=False))
         else:
             for f in found:
-                print(f"{f.severity.value:6} {f.rule:36} {f.subject_type}:{f.subject_id}\n       {f.message}\n"
+                ready = " (readiness)" if f.readiness else ""
+                print(f"{f.severity.value:6} {f.rule:36} {f.subject_type}:{f.subject_id}{ready}\n       {f.message}\n"
                       f"       [{f.article}] fix: {f.fix}")
             counts = {s.value: sum(f.severity == s for f in found) for s in Severity}
             print(f"{len(found)} findings for {inv.organization.legal_name}: "
                   + ", ".join(f"{n} {s}" for s, n in counts.items()))
-        failing = [f for f in found if f.severity.rank >= fail_on.rank]
+        # A duty not yet in force is a gap to close, not a breach: it does not fail the pipeline.
+        failing = [f for f in found if f.severity.rank >= fail_on.rank and not f.readiness]
         if failing:
             print(f"{len(failing)} finding(s) at or above {fail_on.value}: failing.", file=sys.stderr)
             return 1
@@ -221,6 +232,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from registry.services.inventory_files import read_yaml
     from registry.services.inventory_sync import apply, plan
     from registry.storage.database import open_database
+    from registry.storage.writer import Interrupted
 
     path = Path(args.file)
     if not path.exists():
@@ -238,7 +250,20 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             if not args.yes:
                 print("Nothing applied. Run again with --yes to apply this plan.")
                 return 0
-            conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size))
+            # Ctrl-C asks the import to stop between two whole writes, never in the middle of one: a bulk command
+            # cut off half-sent can leave the embedded database holding a connection.
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGINT, stop.set)
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
+            try:
+                conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size), stop.is_set)
+            except Interrupted as e:
+                print(f"\nInterrupted. {e}", file=sys.stderr)
+                return 130
+            finally:
+                loop.remove_signal_handler(signal.SIGINT)
+                loop.remove_signal_handler(signal.SIGTERM)
             if conflicts:
                 print(f"Applied, except {len(conflicts)} record(s) someone changed while the import ran; they keep "
                       "that change. Export again to see them, then re-import if the file's version should win:")
@@ -302,6 +327,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", default="high", choices=["high", "medium", "low", "info"],
                    help="lowest severity that fails the check (default high)")
     c.add_argument("--format", default="text", choices=["text", "json"])
+    c.add_argument("--as-of", type=_date, default=None,
+                   help="evaluate the law in force on this date, YYYY-MM-DD (default today)")
     c.set_defaults(func=_check)
     r = sub.add_parser("records", help="write the Art 30 records of processing as JSON, CSV, XLSX or HTML")
     r.add_argument("--organization", required=True, help="the organisation's slug")
@@ -344,7 +371,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as e:
+        print(f"registry: {e}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(settings, args))
     except (InvalidInventory, EmbeddedDatabaseError) as e:

@@ -69,3 +69,14 @@ if [ "$purpose" = test ] && ! command -v chromium >/dev/null; then
     echo "chromium is not installed; the browser test will be skipped (sudo apt-get install chromium)." >&2
   fi
 fi
+
+# The sign-in tests start a real OpenID provider (oidc-provider from npm, pinned by tests/oidc/package-lock.json).
+if [ "$purpose" = test ] && [ ! -d tests/oidc/node_modules/oidc-provider ]; then
+  if command -v npm >/dev/null; then
+    echo "Installing the test OpenID provider (npm ci in tests/oidc)..." >&2
+    (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error) >&2 \
+      || echo "Could not install oidc-provider; the single sign-on tests will be skipped." >&2
+  else
+    echo "npm is not installed; the single sign-on tests will be skipped (install Node.js 20 or newer)." >&2
+  fi
+fi

@@ -67,7 +67,7 @@ async def tokens(database: Database) -> dict[str, str]:
 async def anonymous(settings: Settings, database: Database) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client without a token."""
     app = create_app(settings, database)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         yield c
 
 
@@ -75,7 +75,7 @@ async def anonymous(settings: Settings, database: Database) -> AsyncIterator[htt
 async def client(anonymous: httpx.AsyncClient, tokens: dict[str, str]) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client with a VIEWER token: what a read-only internal tool has."""
     app = anonymous._transport.app  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                  headers=bearer(tokens["viewer"])) as c:
         yield c
 
@@ -84,7 +84,7 @@ async def client(anonymous: httpx.AsyncClient, tokens: dict[str, str]) -> AsyncI
 async def editor(anonymous: httpx.AsyncClient, tokens: dict[str, str]) -> AsyncIterator[GraphQLClient]:
     """GraphQL as an EDITOR."""
     app = anonymous._transport.app  # type: ignore[attr-defined]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                  headers=bearer(tokens["editor"])) as c:
         yield GraphQLClient(c)
 

@@ -53,3 +53,50 @@ def cli(uri: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `registry ARGS` as a user would, against the database at `uri`."""
     return subprocess.run([sys.executable, "-m", "registry", *args], env={**os.environ, "MONGODB_URI": uri},
                           capture_output=True, text=True, timeout=120)
+
+
+ACTIVITY = """
+fragment Activity on ProcessingActivity {
+  id key name role
+  organization { slug }
+  lawfulBases { code }
+  purposes {
+    key name purpose { key description }
+    lawfulBases { code article } specialCategoryConditions { code }
+    lawfulBasisStatements { statedAs legalBasis { code } }
+  }
+  ... on ProcessingActivity { dataCategories { key name specialCategory parent { key } } }
+  dataSubjects { key name }
+  recipients { key countries { code } }
+  subprocessors { name countries { code adequacy } }
+  transfers {
+    key origin { code } destination { code adequacy } mechanism { code article }
+    recipient { key countries { code } }
+  }
+  retentionRules { covers period dataCategories { key } }
+  securityMeasures { key description }
+}
+"""
+
+
+async def listed_and_alone(gql: GraphQLClient, slug: str) -> list[dict[str, Any]]:
+    """The organisation's activities as listed, after checking each against the same activity read by ID, in a
+    page of a search, and reached without reading ahead."""
+    listed: list[dict[str, Any]] = (await gql.data(
+        ACTIVITY + "query($slug: String!) { organization(slug: $slug) { processingActivities { ...Activity } } }",
+        {"slug": slug},
+    ))["organization"]["processingActivities"]
+    assert listed
+    paged = (await gql.data(
+        ACTIVITY + "query($slug: String!) { searchProcessingActivities(organization: $slug, first: 200) { "
+        "edges { node { ...Activity } } } }", {"slug": slug},
+    ))["searchProcessingActivities"]["edges"]
+    assert sorted(listed, key=lambda a: a["key"]) == [e["node"] for e in paged]
+    for activity in listed:
+        alone = (await gql.data(ACTIVITY + "query($id: ID!) { node(id: $id) { ...Activity } }",
+                                {"id": activity["id"]}))["node"]
+        assert alone == activity
+        unread = (await gql.data(ACTIVITY + "query($id: ID!) { dpiaScreening(activity: $id) { activity { "
+                                 "...Activity } } }", {"id": activity["id"]}))["dpiaScreening"]["activity"]
+        assert unread == activity
+    return listed

@@ -17,6 +17,18 @@ def is_iso_duration(text: str) -> bool:
     return bool(_DURATION.match(text))
 
 
+_UNITS = (("years", "year"), ("months", "month"), ("weeks", "week"), ("days", "day"), ("hours", "hour"),
+          ("minutes", "minute"), ("seconds", "second"))
+
+
+def in_words(period: str) -> str:
+    """An ISO 8601 duration as people read it: P5Y is "5 years", P1Y6M "1 year 6 months", PT72H "72 hours"."""
+    found = _DURATION.match(period)
+    if not found:
+        return period
+    return " ".join(f"{n} {one if n == 1 else many}" for many, one in _UNITS if (n := int(found.group(many) or 0)))
+
+
 def approximate_days(text: str) -> float | None:
     """The duration in days (a year as 365.25, a month as 30.44), for comparing periods; None if invalid."""
     m = _DURATION.match(text)

@@ -14,11 +14,46 @@ class Role(str, Enum):
 
 
 class Framework(str, Enum):
-    """A data-protection law whose lawful bases the register knows."""
+    """A data-protection law the register knows: the EU GDPR, the UK GDPR, India's DPDP Act 2023, the CCPA/CPRA."""
 
     GDPR = "GDPR"
+    UK_GDPR = "UK_GDPR"
     DPDP = "DPDP"
     CCPA = "CCPA"
+
+
+class Applicability(str, Enum):
+    """Whether a law applies to an organisation: a decision recorded with its ground, not assumed."""
+
+    APPLIES = "APPLIES"
+    DOES_NOT_APPLY = "DOES_NOT_APPLY"
+    UNDETERMINED = "UNDETERMINED"
+
+
+class DestinationKind(str, Enum):
+    """What a transfer destination is: a country or territory, or an international organisation (GDPR Art 44)."""
+
+    COUNTRY = "COUNTRY"
+    INTERNATIONAL_ORGANISATION = "INTERNATIONAL_ORGANISATION"
+
+
+class ConsentMechanism(str, Enum):
+    """How the consent a document relies on is obtained: only OPT_IN is an affirmative act (GDPR Art 4(11);
+    CJEU C-673/17 Planet49); OPT_OUT (pre-ticked, "you may opt out") and POLICY_ACCEPTANCE (agreeing to a
+    privacy policy or terms) are not."""
+
+    OPT_IN = "OPT_IN"
+    OPT_OUT = "OPT_OUT"
+    POLICY_ACCEPTANCE = "POLICY_ACCEPTANCE"
+
+
+class GeographicExtent(str, Enum):
+    """How widely an activity reaches (one of the WP248 factors for large scale)."""
+
+    LOCAL = "LOCAL"
+    REGIONAL = "REGIONAL"
+    NATIONAL = "NATIONAL"
+    INTERNATIONAL = "INTERNATIONAL"
 
 
 class Adequacy(str, Enum):
@@ -99,6 +134,8 @@ class CommitmentKind(str, Enum):
 
     RIGHTS_RESPONSE = "RIGHTS_RESPONSE"
     BREACH_NOTIFICATION = "BREACH_NOTIFICATION"
+    BREACH_NOTICE_TO_CONTROLLER = "BREACH_NOTICE_TO_CONTROLLER"
+    """A processor's promise to tell its controller of a breach (GDPR Art 33(2))."""
     POLICY_CHANGE_NOTICE = "POLICY_CHANGE_NOTICE"
     DELETION = "DELETION"
     OTHER = "OTHER"

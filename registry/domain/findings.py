@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from registry.domain.enums import Severity
+from registry.domain.enums import Framework, Severity
 from registry.domain.models import Source
 
 
@@ -21,3 +22,9 @@ class Finding:
     subject_id: str
     subject_name: str
     source: Source | None = None
+    framework: Framework | None = None
+    """The law the finding is made under; null for a question about which law applies."""
+    readiness: bool = False
+    """True when the duty is not yet in force on the date evaluated: a gap to close before it is, not a breach."""
+    in_force_from: dt.date | None = None
+    """For a readiness finding: the date the duty applies from."""

@@ -14,15 +14,19 @@ from registry.domain.durations import add_to
 from registry.domain.enums import (
     AccessRole,
     Adequacy,
+    Applicability,
     Art22Exception,
     CcpaCategory,
     ChangeKind,
     CommitmentKind,
+    ConsentMechanism,
     DataSourceKind,
+    DestinationKind,
     DocumentKind,
     DocumentLinkKind,
     DpaStatus,
     Framework,
+    GeographicExtent,
     MechanismKind,
     RecipientKind,
     Role,
@@ -44,6 +48,16 @@ class Source:
     document: str
     section: str | None = None
     quote: str | None = None
+    inference: str | None = None
+    """Set when the fact is inferred rather than stated: why it was inferred. Null for a stated fact."""
+
+
+@dataclass(frozen=True)
+class ConsentEvidence:
+    """How a consent is obtained, as the document describes it, with where it says so."""
+
+    method: ConsentMechanism
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -92,14 +106,48 @@ class TransferMechanism:
 
 
 @dataclass(frozen=True)
+class Provision:
+    """A provision of a law with the dates it applies: the law changes in the reference data, not in code."""
+
+    framework: Framework
+    key: str
+    article: str
+    title: str
+    applies_from: dt.date | None = None
+    applies_until: dt.date | None = None
+    note: str | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.applies_from is None or self.applies_from <= on) and (
+            self.applies_until is None or on <= self.applies_until)
+
+
+@dataclass(frozen=True)
 class Country:
-    """A country with its EU adequacy status."""
+    """A transfer destination (a country, territory or international organisation) with its EU adequacy
+    decision: when it was adopted, when it expires, and the recipients it covers."""
 
     code: str
     name: str
     adequacy: Adequacy
     note: str | None = None
+    """For a partial decision: which recipients it covers."""
     decision: str | None = None
+    kind: DestinationKind = DestinationKind.COUNTRY
+    adequacy_from: dt.date | None = None
+    adequacy_until: dt.date | None = None
+    certification_list: str | None = None
+    """Where the decision covers only organisations on a list (the DPF List): a transfer on adequacy needs the
+    recipient's entry on it recorded."""
+    provisions: list[Provision] = field(default_factory=list)
+    """Provisions of this country's data-protection law with the dates they apply (e.g. the DPDP Act's duties)."""
+
+    def adequate_on(self, on: dt.date) -> bool:
+        """True when an adequacy decision (full or partial) is in force on that date."""
+        if self.adequacy not in (Adequacy.FULL, Adequacy.PARTIAL):
+            return False
+        return (self.adequacy_from is None or self.adequacy_from <= on) and (
+            self.adequacy_until is None or on <= self.adequacy_until)
 
     @property
     def id(self) -> str:
@@ -117,6 +165,11 @@ class DataCategory:
     special_category: SpecialCategory | None = None
     criminal: bool = False
     ccpa: CcpaCategory | None = None
+    ccpa_sensitive: bool = False
+    """Also sensitive personal information under CCPA 1798.140(ae) (e.g. contents of messages, biometrics)."""
+    highly_personal: bool = False
+    """Data of a highly personal nature in the sense of WP248 criterion 4 (financial, location, communications,
+    identity documents), beyond the Art 9 and Art 10 categories."""
     source: Source | None = None
 
     version: int = 0
@@ -198,6 +251,18 @@ class SourceDocument:
 
 
 @dataclass(frozen=True)
+class FrameworkApplicability:
+    """Whether a law applies to the organisation, on which ground, and where that is established."""
+
+    framework: Framework
+    status: Applicability
+    ground: str | None = None
+    """The provision that makes the law apply, e.g. "GDPR Art 3(1)", "GDPR Art 3(2)(a)", "DPDP Act s.3(a)"."""
+    note: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class Organization:
     """The controller or processor whose register this is."""
 
@@ -207,7 +272,11 @@ class Organization:
     country: str | None = None
     address: str | None = None
     roles: list[Role] = field(default_factory=list)
+    roles_source: Source | None = None
+    """Where the documents state the roles (or, marked as an inference, why they are inferred)."""
     frameworks: list[Framework] = field(default_factory=list)
+    applicability: list[FrameworkApplicability] = field(default_factory=list)
+    """The recorded decision, per law, whether it applies; a law without a decision is undetermined."""
     contacts: list[Contact] = field(default_factory=list)
     dpo: Person | None = None
     representative: Person | None = None
@@ -216,6 +285,10 @@ class Organization:
     minimum_age: AgeLimit | None = None
     commitments: list[Commitment] = field(default_factory=list)
     subprocessor_notice_period: str | None = None
+    subprocessor_objection: Statement | None = None
+    """How a controller objects to a new subprocessor under a general authorisation (GDPR Art 28(2))."""
+    sells_personal_data: Fact | None = None
+    """Whether the organisation sells (or rents) personal data, as its documents state (CCPA 1798.120)."""
     consent_withdrawal: Statement | None = None
     """How people withdraw consent (GDPR Art 7(3)), where the organisation states it."""
     documents: list[SourceDocument] = field(default_factory=list)
@@ -239,6 +312,9 @@ class DataSubjectCategory:
     description: str | None = None
     children: bool = False
     """True when the category includes children (under 18 for the DPDP Act, under 16 by default in GDPR Art 8)."""
+    vulnerable: Fact | None = None
+    """Whether these people are vulnerable in the sense of WP248 criterion 7 (employees, patients, the elderly,
+    asylum seekers: an imbalance of power); null where not assessed."""
     source: Source | None = None
 
     version: int = 0
@@ -316,6 +392,12 @@ class Transfer:
     recipient: str | None = None
     mechanism: str | None = None
     stated_as: str | None = None
+    within_adequacy_scope: str | None = None
+    """For a partial adequacy decision (Canada, Japan, Korea): why the recipient falls within its scope."""
+    consent_mechanism: ConsentEvidence | None = None
+    """For the Art 49(1)(a) derogation: how the consent is obtained, as the document describes it."""
+    due_diligence: Statement | None = None
+    """An assessment of the destination the organisation states it makes (e.g. of its laws)."""
     occasional: bool = False
     """True for an occasional, non-systematic transfer: the only kind an Art 49 derogation can carry."""
     tia_date: dt.date | None = None
@@ -420,6 +502,8 @@ class BasisAssignment:
     """For legitimate interests: where the balancing test (LIA) is kept."""
     withdrawal: str | None = None
     """For consent: how it is withdrawn, where it differs from the organisation's general statement."""
+    consent_mechanism: ConsentEvidence | None = None
+    """For consent: how it is obtained, as the document describes it (opt-in, opt-out, acceptance of a policy)."""
     source: Source | None = None
 
 
@@ -430,6 +514,18 @@ class PurposeAssignment:
     purpose: str
     lawful_bases: list[BasisAssignment] = field(default_factory=list)
     special_category_conditions: list[BasisAssignment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How many people and how widely: the WP248 factors for large-scale processing."""
+
+    people: int | None = None
+    """Number of data subjects (or an order of magnitude)."""
+    geographic_extent: GeographicExtent | None = None
+    large_scale: bool | None = None
+    """The controller's assessment whether the processing is large-scale (WP248; Art 35(3)(b), (c))."""
+    source: Source | None = None
 
 
 @dataclass(frozen=True)
@@ -507,11 +603,20 @@ class ProcessingActivity:
     subprocessor_authorisation: SubprocessorAuthorisation | None = None
     art10_authority: str | None = None
     """For criminal-offence data: the official authority or law that authorises it (GDPR Art 10)."""
-    # The same names and shape as the DPIA facts of issue 12, so the two branches meet on one field each.
+    controllers: list[Person] = field(default_factory=list)
+    """For a processor activity: each controller it acts for, with name and contact details (Art 30(2)(a))."""
+    controller_contract: Fact | None = None
+    """For a processor activity: whether the Art 28(3) contract with the controller is in place."""
+    # Facts for DPIA screening (WP248 rev.01, Art 35(3)) and accountability; null where not yet assessed.
+    scale: Scale | None = None
+    systematic_monitoring: Fact | None = None
+    public_area_monitoring: Fact | None = None
     evaluation_or_scoring: Fact | None = None
-    """Evaluation or scoring of people, profiling included (Art 4(4); WP248 criterion 1)."""
     automated_decisions: Fact | None = None
     """Decisions based solely on automated processing with legal or similarly significant effect (Art 22)."""
+    innovative_technology: Fact | None = None
+    matching_datasets: Fact | None = None
+    blocks_right_or_service: Fact | None = None
     purposes: list[PurposeAssignment] = field(default_factory=list)
     data_categories: list[str] = field(default_factory=list)
     data_subjects: list[str] = field(default_factory=list)

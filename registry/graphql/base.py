@@ -12,10 +12,13 @@ from registry.domain import enums as e
 from registry.domain import models as m
 from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums below
     Adequacy,
+    Applicability,
     Art22Exception,
     CcpaCategory,
     CommitmentKind,
+    ConsentMechanism,
     DataSourceKind,
+    DestinationKind,
     DocumentKind,
     DocumentLinkKind,
     DpaStatus,
@@ -59,6 +62,13 @@ expose(e.Art22Exception, description="The Art 22(2) ground that allows solely au
        "similarly significant effect.")
 expose(e.DocumentLinkKind, description="A document that shows accountability for an activity (Art 5(2)).")
 expose(e.Severity, description="How serious a finding is: HIGH, MEDIUM, LOW, INFO.")
+expose(e.Applicability, description="Whether a law applies to an organisation: APPLIES, DOES_NOT_APPLY, "
+                "UNDETERMINED (its rules are not run; a finding asks the question).")
+expose(e.DestinationKind, description="COUNTRY or INTERNATIONAL_ORGANISATION (GDPR Art 44).")
+expose(e.ConsentMechanism, description="How consent is obtained: OPT_IN (an affirmative act), OPT_OUT or "
+                "POLICY_ACCEPTANCE (neither is valid consent: GDPR Art 4(11), CJEU Planet49).")
+expose(e.GeographicExtent, description="How widely an activity reaches: LOCAL, REGIONAL, NATIONAL, "
+                "INTERNATIONAL.")
 
 
 @strawberry.type(description="Where in a published document a fact was stated.")
@@ -66,10 +76,12 @@ class DocumentSource:
     document: str = strawberry.field(description="Key of the organisation's source document (see `documents`).")
     section: str | None = strawberry.field(description="The document's own section number or heading.")
     quote: str | None = strawberry.field(description="A short verbatim excerpt of the statement.")
+    inference: str | None = strawberry.field(
+        description="Set when the fact is inferred, not stated: why. Null for a fact the document states.")
 
     @classmethod
     def from_domain(cls, s: m.Source | None) -> DocumentSource | None:
-        return cls(document=s.document, section=s.section, quote=s.quote) if s else None
+        return cls(document=s.document, section=s.section, quote=s.quote, inference=s.inference) if s else None
 
 
 class RecordNode(relay.Node):

@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 from registry.config import Limits
 from registry.domain.models import ApiToken
 from registry.graphql.loaders import Loaders
+from registry.services.deadline import Deadline
 from registry.storage.repositories import Repositories
 
 
@@ -27,10 +28,16 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     token: ApiToken | None = None
     """The caller's API token (None only when access control is off)."""
+    deadline: Deadline | None = None
+    """When this request's time is up (registry/graphql/budget.py)."""
+    user: str | None = None
+    """`user:<email>` for a person signed in by single sign-on (their session's role is in `token`)."""
 
     @property
     def actor(self) -> str:
-        return f"token:{self.token.name}" if self.token else "anonymous"
+        if self.user:
+            return self.user
+        return f"token:{self.token.key} ({self.token.name})" if self.token else "anonymous"
 
 
 Info = StrawberryInfo[Context, None]

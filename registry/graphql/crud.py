@@ -131,30 +131,29 @@ def update(kind: RecordKind, out: type) -> Any:
                                "refused). An archived record must be restored first.")
 
 
-def archive(kind: RecordKind, out: type) -> Any:
-    """`archive<Type>(input: ArchiveInput!)`."""
-    async def resolve(info: Info, input: ArchiveInput) -> Any:  # noqa: A002
+def _versioned(kind: RecordKind, out: type, use_case: str, input_type: type, input_doc: str,
+               description: str) -> Any:
+    """A mutation that names a record and the version read, and runs one of the editor's use-cases on it."""
+    async def resolve(info: Info, input: Any) -> Any:  # noqa: A002
         bad = _checked(input.id, out)
         if bad:
             return refuse(out, [bad])
-        return answer(out, await editor(info).archive(kind, input.id.node_id, input.version, info.context.actor))
+        run = getattr(editor(info), use_case)
+        return answer(out, await run(kind, input.id.node_id, input.version, info.context.actor))
 
-    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(
-        ArchiveInput, f"Which {kind.label} to archive, and the version you read.")}
-    return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor],
-                               description=f"Archive (soft-delete) a {kind.label}; refused while other records refer "
-                               "to it. Its history stays readable.")
+    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(input_type, input_doc)}
+    return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor], description=description)
+
+
+def archive(kind: RecordKind, out: type) -> Any:
+    """`archive<Type>(input: ArchiveInput!)`."""
+    return _versioned(kind, out, "archive", ArchiveInput, f"Which {kind.label} to archive, and the version you read.",
+                      f"Archive (soft-delete) a {kind.label}; refused while other records refer to it. Its history "
+                      "stays readable.")
 
 
 def restore(kind: RecordKind, out: type) -> Any:
     """`restore<Type>(input: RestoreInput!)`."""
-    async def resolve(info: Info, input: RestoreInput) -> Any:  # noqa: A002
-        bad = _checked(input.id, out)
-        if bad:
-            return refuse(out, [bad])
-        return answer(out, await editor(info).restore(kind, input.id.node_id, input.version, info.context.actor))
-
-    resolve.__annotations__ = {"info": Info, "return": payload(out), "input": described(
-        RestoreInput, f"Which archived {kind.label} to bring back, and the version you read.")}
-    return strawberry.mutation(resolver=resolve, permission_classes=[IsEditor],
-                               description=f"Bring back an archived {kind.label}; its history shows a RESTORE.")
+    return _versioned(kind, out, "restore", RestoreInput,
+                      f"Which archived {kind.label} to bring back, and the version you read.",
+                      f"Bring back an archived {kind.label}; its history shows a RESTORE.")

@@ -15,6 +15,7 @@ VALUES: dict[str, dict[str, str]] = {
     },
     "Framework": {
         "GDPR": "The EU General Data Protection Regulation (EU) 2016/679.",
+        "UK_GDPR": "The UK GDPR with the Data Protection Act 2018.",
         "DPDP": "India's Digital Personal Data Protection Act 2023.",
         "CCPA": "The California Consumer Privacy Act as amended by the CPRA.",
     },
@@ -73,6 +74,7 @@ VALUES: dict[str, dict[str, str]] = {
     "CommitmentKind": {
         "RIGHTS_RESPONSE": "How soon requests to exercise rights are answered.",
         "BREACH_NOTIFICATION": "How soon a personal-data breach is notified.",
+        "BREACH_NOTICE_TO_CONTROLLER": "A processor's promise to tell its controller of a breach (Art 33(2)).",
         "POLICY_CHANGE_NOTICE": "How much notice is given of changes to the policy.",
         "DELETION": "How soon data is deleted once that is due.",
         "OTHER": "Another time-bound promise.",
@@ -150,7 +152,33 @@ VALUES: dict[str, dict[str, str]] = {
     "Verdict": {
         "REQUIRED": "A DPIA is required: an Art 35(3) case applies.",
         "LIKELY_REQUIRED": "A DPIA is likely required: two or more WP248 criteria are met.",
+        "UNDETERMINED": "Not yet decidable: criteria still unknown could require a DPIA; answer their questions.",
         "NOT_INDICATED": "The screening indicates no DPIA on the facts recorded.",
+    },
+    "Status": {
+        "MET": "The recorded facts meet the criterion.",
+        "NOT_MET": "The recorded facts show the criterion is not met.",
+        "UNKNOWN": "The register does not record the fact yet: answer the criterion's question.",
+    },
+    "Applicability": {
+        "APPLIES": "The law applies to the organisation, on the recorded ground.",
+        "DOES_NOT_APPLY": "The law does not apply to the organisation: its rules are not run.",
+        "UNDETERMINED": "Not yet decided: its rules are not run, and one finding asks the question.",
+    },
+    "DestinationKind": {
+        "COUNTRY": "A country or territory.",
+        "INTERNATIONAL_ORGANISATION": "An international organisation (GDPR Art 4(26), Art 44-46).",
+    },
+    "ConsentMechanism": {
+        "OPT_IN": "An affirmative act of the person: the only valid consent (Art 4(11)).",
+        "OPT_OUT": "Pre-ticked or 'you may opt out': not valid consent (CJEU C-673/17 Planet49).",
+        "POLICY_ACCEPTANCE": "Agreeing to a privacy policy or terms: not specific, informed consent.",
+    },
+    "GeographicExtent": {
+        "LOCAL": "One town or site.",
+        "REGIONAL": "A region within one country.",
+        "NATIONAL": "One whole country.",
+        "INTERNATIONAL": "Several countries.",
     },
 }
 """Each GraphQL enum's values, described. A value without a description here stops the schema from building."""

@@ -12,6 +12,30 @@ from strawberry.extensions import MaskErrors
 
 log = logging.getLogger("registry.errors")
 DB_DOWN = (ConnectionFailure, ServerSelectionTimeoutError, ExecutionTimeout)
+LOGGED_CHARS = 200
+
+
+class _ClientErrorsAtInfo(logging.Filter):
+    """Strawberry logs every error of a request at ERROR, a syntax error with the whole query quoted. A client's
+    own mistake (no original exception) is not the operators' problem: log it at INFO, shortened."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if not isinstance(error, GraphQLError) or not _is_client_error(error):
+            return True
+        if not record.name or not logging.getLogger(record.name).isEnabledFor(logging.INFO):
+            return False
+        message = error.message if len(error.message) <= LOGGED_CHARS else error.message[:LOGGED_CHARS] + "..."
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.msg, record.args, record.exc_info, record.stack_info = "client error: %s", (message,), None, None
+        return True
+
+
+def quiet_client_errors() -> None:
+    """Install the filter above once on strawberry's execution logger."""
+    logger = logging.getLogger("strawberry.execution")
+    if not any(isinstance(f, _ClientErrorsAtInfo) for f in logger.filters):
+        logger.addFilter(_ClientErrorsAtInfo())
 
 
 def _is_client_error(error: GraphQLError) -> bool:

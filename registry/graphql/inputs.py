@@ -97,6 +97,47 @@ FIELD_DOCS = {
     "transfers": "Keys of transfers.",
     "retention_rules": "Keys of retention rules.",
     "security_measures": "Keys of security measures.",
+    # Applicability, dated law, inferred facts and DPIA facts (issue 12).
+    "roles_source": "Where the documents state the roles; marked as an inference where they do not.",
+    "inference": "Set when the fact is inferred, not stated: why it was inferred. Leave empty for a stated fact.",
+    "value": "True or false: whether the fact holds.",
+    "detail": "The fact in plain words.",
+    "applicability": "Per law (GDPR, UK GDPR, DPDP Act, CCPA): whether it applies, on which ground, from which "
+                     "source. A law left out is undetermined.",
+    "framework": "The law: GDPR, UK_GDPR, DPDP or CCPA.",
+    "status": "APPLIES, DOES_NOT_APPLY or UNDETERMINED.",
+    "ground": "The provision that makes the law apply, e.g. GDPR Art 3(1), GDPR Art 3(2)(a), DPDP Act s.3(a).",
+    "subprocessor_objection": "How a controller can object to a new subprocessor (Art 28(2)), where stated.",
+    "sells_personal_data": "Whether the organisation sells or rents personal data, as its documents state.",
+    "vulnerable": "Whether these people are vulnerable (employees, patients, elderly, asylum seekers: WP248 "
+                  "criterion 7).",
+    "within_adequacy_scope": "For a partial adequacy decision (Canada, Japan, Korea): why the recipient falls "
+                             "within its scope.",
+    "consent_mechanism": "How the consent is obtained, as the document describes it, with its source.",
+    "method": "OPT_IN (an affirmative act), OPT_OUT (pre-ticked or 'you may opt out') or POLICY_ACCEPTANCE "
+              "(agreeing to a privacy policy or terms).",
+    "due_diligence": "The assessment of the destination's laws and practices the organisation states it makes.",
+    "controllers": "For a processor activity: each controller it acts for, with name and contact (Art 30(2)(a)).",
+    "controller_contract": "For a processor activity: whether the Art 28(3) contract with the controller is in "
+                           "place.",
+    "scale": "How many people and how widely (WP248 criterion 5); empty until assessed.",
+    "people": "Number of people concerned (or its order of magnitude).",
+    "geographic_extent": "LOCAL, REGIONAL, NATIONAL or INTERNATIONAL.",
+    "large_scale": "The controller's assessment whether the processing is large-scale.",
+    "systematic_monitoring": "Whether people are systematically observed, monitored or controlled (WP248 "
+                             "criterion 3).",
+    "public_area_monitoring": "Whether a publicly accessible area is monitored (Art 35(3)(c)).",
+    "evaluation_or_scoring": "Whether people are evaluated or scored, profiling included (WP248 criterion 1).",
+    "automated_decisions": "Whether decisions with legal or similarly significant effect are made solely by "
+                           "automated means (Art 22; WP248 criterion 2).",
+    "innovative_technology": "Whether new technology or an innovative use is involved (WP248 criterion 8).",
+    "matching_datasets": "Whether datasets from different purposes or controllers are matched or combined "
+                         "(WP248 criterion 6).",
+    "blocks_right_or_service": "Whether the processing can prevent people from exercising a right or using a "
+                               "service or contract (WP248 criterion 9).",
+    "ccpa_sensitive": "True when also sensitive personal information under CCPA 1798.140(ae).",
+    "highly_personal": "True for data of a highly personal nature (financial, location, communications, "
+                       "identity documents: WP248 criterion 4).",
     "hosted_by": "Key of the recipient (subprocessor) that hosts the system; null when hosted by the organisation "
                  "itself or not known.",
     "locations": "Codes of the countries (or international organisations) where the data is stored or processed "
@@ -109,9 +150,6 @@ FIELD_DOCS = {
     "recipient_categories": "For each recipient of the activity: the data categories it receives.",
     "data_stewards": "The designated data stewards of the activity.",
     "data_sources": "Where the personal data comes from: the person, a named third party, or public sources.",
-    "automated_decisions": "Whether decisions are made solely by automated means with legal or similarly "
-                           "significant effect (Art 22), and what they are.",
-    "evaluation_or_scoring": "Whether people are evaluated or scored, profiling included (Art 4(4)), and how.",
     "automated_decision_basis": "For automated decisions: the Art 22(2) ground and the safeguards (Art 22(3)).",
     "has_joint_controllers": "Whether another controller decides with the organisation why and how the data is "
                              "processed (Art 26); null where not assessed.",
@@ -121,8 +159,6 @@ FIELD_DOCS = {
     "retention_followed": "Whether the processing keeps to the retention policy; the detail says why not.",
     "last_review": "When the entry was last reviewed, and by whom.",
     "review_interval": "How often the entry is reviewed, as an ISO 8601 duration (default P12M, every 12 months).",
-    "value": "True or false.",
-    "detail": "What it is, or why, in plain words.",
     "exception": "The Art 22(2) ground: contract, authorised by law, or explicit consent.",
     "safeguards": "Measures that protect the person (Art 22(3)): human intervention, expressing a view, contesting "
                   "the decision.",

@@ -10,31 +10,38 @@ from typing import Any
 from registry.domain.history import HistoryEntry
 from registry.domain.kinds import REFERENCE_DATA
 from registry.graphql.batching import BatchLoader as DataLoader
+from registry.graphql.budget import check
+from registry.services.deadline import Deadline
 from registry.storage.cache import ReadCache
 from registry.storage.repositories import Repositories, Repository
 
 Generation = Callable[[], Awaitable[str | None]]
 
 
-def _by_id(repo: Repository[Any], cache: ReadCache, generation: Generation) -> DataLoader[str, Any]:
+def _by_id(repo: Repository[Any], cache: ReadCache, generation: Generation,
+           deadline: Deadline | None) -> DataLoader[str, Any]:
     async def load(ids: Sequence[str]) -> list[Any]:
+        check(deadline)
         found = await cache.get_many(repo, ids, await generation())
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
 
 
-def _by_organization(repo: Repository[Any]) -> DataLoader[str, list[Any]]:
+def _by_organization(repo: Repository[Any], deadline: Deadline | None) -> DataLoader[str, list[Any]]:
     async def load(slugs: Sequence[str]) -> list[list[Any]]:
+        check(deadline)
         found = await repo.by_organizations(slugs)
         return [found.get(s, []) for s in slugs]
 
     return DataLoader(load_fn=load)
 
 
-def _history(repo: Repository[HistoryEntry]) -> DataLoader[tuple[str, str], list[HistoryEntry]]:
+def _history(repo: Repository[HistoryEntry],
+             deadline: Deadline | None) -> DataLoader[tuple[str, str], list[HistoryEntry]]:
     """Committed history of records by (collection, id): one query for every record of a nesting level."""
     async def load(keys: Sequence[tuple[str, str]]) -> list[list[HistoryEntry]]:
+        check(deadline)
         ids = sorted({i for _, i in keys})
         query: dict[str, Any] = {"entity_id": ids[0] if len(ids) == 1 else {"$in": ids}, "committed": True}
         found: dict[tuple[str, str], list[HistoryEntry]] = {}
@@ -51,10 +58,12 @@ def _history(repo: Repository[HistoryEntry]) -> DataLoader[tuple[str, str], list
 REFERENCE = tuple(k.collection for k in REFERENCE_DATA)
 
 
-def _whole_collection(repo: Repository[Any], cache: ReadCache, generation: Generation) -> DataLoader[str, Any]:
+def _whole_collection(repo: Repository[Any], cache: ReadCache, generation: Generation,
+                      deadline: Deadline | None) -> DataLoader[str, Any]:
     everything: asyncio.Task[dict[str, Any]] | None = None
 
     async def read_all() -> dict[str, Any]:
+        check(deadline)
         return await cache.whole(repo, await generation())
 
     async def load(ids: Sequence[str]) -> list[Any]:
@@ -82,22 +91,23 @@ class _OnDemand(dict[str, Any]):
 class Loaders:
     """A loader by id and a loader by organisation for every collection, and one for records' history."""
 
-    def __init__(self, repos: Repositories, generation: Generation | None = None):
+    def __init__(self, repos: Repositories, generation: Generation | None = None, deadline: Deadline | None = None):
+        """`deadline` (registry/graphql/budget.py) stops new reads once the request's time is up."""
         generation = generation or repos.cache.snapshot()
         by_name = {r.name: r for r in repos.all()}
 
         def by_id(name: str) -> DataLoader[str, Any]:
             repo = by_name[name]
             if name in REFERENCE:
-                return _whole_collection(repo, repos.cache, generation)
-            return _by_id(repo, repos.cache, generation)
+                return _whole_collection(repo, repos.cache, generation, deadline)
+            return _by_id(repo, repos.cache, generation, deadline)
 
         # Made when first asked for: a point query uses five of the thirty-two.
         self.by_id: dict[str, DataLoader[str, Any]] = _OnDemand(by_id)
         self.by_organization: dict[str, DataLoader[str, list[Any]]] = _OnDemand(
-            lambda name: _by_organization(by_name[name])
+            lambda name: _by_organization(by_name[name], deadline)
         )
-        self.history = _history(repos.history)
+        self.history = _history(repos.history, deadline)
 
     async def many(self, collection: str, ids: Sequence[str]) -> list[Any]:
         """The records with these ids, in order, skipping ids that resolve to nothing."""

@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from registry.config import Limits
 from registry.graphql.audit.queries import AuditQuery
+from registry.graphql.budget import query_budget
 from registry.graphql.compliance.queries import ComplianceQuery
 from registry.graphql.errors_mask import RegistryErrors
 from registry.graphql.inventory.mutations import InventoryMutation
@@ -49,6 +50,7 @@ def build_schema(limits: Limits | None = None, development: bool = False) -> str
     # Parsing and validating were two thirds of a point query's time.
     rules: list[Any] = [query_depth_limiter.create_validator(limits.depth, None),
                         max_aliases.create_validator(limits.aliases)]
+    budget = query_budget(limits)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -60,6 +62,7 @@ def build_schema(limits: Limits | None = None, development: bool = False) -> str
             lambda: ParserCache(maxsize=DOCUMENT_CACHE),
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE),
             RegistryErrors,
+            budget,
         ],
     )
 

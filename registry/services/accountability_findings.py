@@ -1,8 +1,9 @@
 """Compliance rules on the accountability facts: reviews, automated decisions, joint control, where systems keep
 the data, and the links that prove a legitimate-interests assessment and consent.
 
-The rules register themselves with the rule list of `registry/services/findings.py` (which imports this module),
-so `find()` and `complianceRules` include them.
+The rules register themselves in the rulebook (`registry/services/rulebook.py`); `registry/services/findings.py`
+imports this module, so `find()` and `complianceRules` include them. They run where the GDPR or the UK GDPR is
+recorded as applying (the EU adequacy rule under the EU GDPR only).
 """
 
 from __future__ import annotations
@@ -10,22 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from registry.domain import models as m
-from registry.domain.enums import Adequacy, DocumentLinkKind, Framework, Role, Severity
-from registry.services.findings import Register, rule
-
-Hit = tuple[str, str, str, str, m.Source | None, str]
-H, M, L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
-
-
-def _activity(a: m.ProcessingActivity) -> tuple[str, str, str]:
-    return "ProcessingActivity", a.id, a.name
+from registry.domain.enums import Adequacy, DocumentLinkKind, Framework, Role
+from registry.services.rulebook import Governing, H, Hit, L, M, Register, rule
+from registry.services.rulebook import activity as _activity
 
 
 @rule("REVIEW_OVERDUE", L, "GDPR Art 5(2), Art 24(1)", "The entry's review is overdue")
-def review_overdue(reg: Register) -> Iterator[Hit]:
+def review_overdue(reg: Register, gov: Governing) -> Iterator[Hit]:
     for a in reg.inv.processing_activities:
         due = a.review_due()
-        if due is not None and due < reg.today and a.last_review is not None:
+        if due is not None and due < reg.as_of and a.last_review is not None:
             yield (*_activity(a), f"'{a.name}' was last reviewed on {a.last_review.date.isoformat()} by "
                    f"{a.last_review.by}; with a review every {a.review_interval} the next was due on "
                    f"{due.isoformat()}.", a.source,
@@ -34,7 +29,7 @@ def review_overdue(reg: Register) -> Iterator[Hit]:
 
 @rule("AUTOMATED_DECISIONS_WITHOUT_ART22_FOOTING", H, "GDPR Art 22(2), 22(3)",
       "Solely automated decisions without an Art 22(2) ground or safeguards")
-def automated_without_footing(reg: Register) -> Iterator[Hit]:
+def automated_without_footing(reg: Register, gov: Governing) -> Iterator[Hit]:
     for a in reg.inv.processing_activities:
         made = a.automated_decisions
         if made is None or not made.value:
@@ -53,7 +48,7 @@ def automated_without_footing(reg: Register) -> Iterator[Hit]:
 
 @rule("JOINT_CONTROLLERS_WITHOUT_ARRANGEMENT", M, "GDPR Art 26(1), 26(2)",
       "Joint controllers without a recorded arrangement")
-def joint_without_arrangement(reg: Register) -> Iterator[Hit]:
+def joint_without_arrangement(reg: Register, gov: Governing) -> Iterator[Hit]:
     for a in reg.inv.processing_activities:
         joint = a.role == Role.JOINT_CONTROLLER or a.has_joint_controllers is True or bool(a.joint_controllers)
         if not joint or a.links(DocumentLinkKind.JOINT_CONTROLLER_ARRANGEMENT):
@@ -70,23 +65,18 @@ def joint_without_arrangement(reg: Register) -> Iterator[Hit]:
                    "(JOINT_CONTROLLER_ARRANGEMENT), and make its essence available to the people concerned.")
 
 
-def _under_gdpr(reg: Register) -> bool:
-    org = reg.inv.organization
-    home = reg.countries.get(org.country or "")
-    return Framework.GDPR in org.frameworks or (home is not None and home.adequacy == Adequacy.EEA)
-
-
 @rule("SYSTEM_OUTSIDE_ADEQUACY_WITHOUT_TRANSFER", H, "GDPR Art 44, 46, 30(1)(e)",
-      "A system keeps data outside the EEA and adequate countries with no transfer recorded")
-def system_without_transfer(reg: Register) -> Iterator[Hit]:
-    if not _under_gdpr(reg):
-        return
+      "A system keeps data outside the EEA and adequate countries with no transfer recorded",
+      frameworks=(Framework.GDPR,))
+def system_without_transfer(reg: Register, gov: Governing) -> Iterator[Hit]:
     home = reg.inv.organization.country
     destinations = {t.destination for t in reg.inv.transfers if t.destination}
     for s in reg.inv.systems:
         for code in s.locations:
             c = reg.countries.get(code)
-            if code == home or c is None or c.adequacy in (Adequacy.EEA, Adequacy.FULL) or code in destinations:
+            adequate = c is not None and (c.adequacy == Adequacy.EEA or (
+                c.adequacy == Adequacy.FULL and c.adequate_on(reg.as_of)))
+            if code == home or c is None or adequate or code in destinations:
                 continue
             scope = " (its adequacy decision covers only some recipients)" if c.adequacy == Adequacy.PARTIAL else ""
             yield ("System", s.id, s.name, f"System '{s.name}' keeps personal data in {c.name}{scope}, but no "
@@ -101,7 +91,7 @@ def _relies_on(a: m.ProcessingActivity, basis: str) -> list[m.BasisAssignment]:
 
 @rule("LEGITIMATE_INTERESTS_WITHOUT_LIA_LINK", L, "GDPR Art 5(2), Art 6(1)(f)",
       "Legitimate interests with a balancing test noted but no link to it")
-def li_without_link(reg: Register) -> Iterator[Hit]:
+def li_without_link(reg: Register, gov: Governing) -> Iterator[Hit]:
     for a in reg.inv.processing_activities:
         if a.role == Role.PROCESSOR or a.links(DocumentLinkKind.LIA):
             continue
@@ -115,7 +105,7 @@ def li_without_link(reg: Register) -> Iterator[Hit]:
 
 
 @rule("CONSENT_WITHOUT_RECORD_LINK", M, "GDPR Art 7(1), Art 5(2)", "Consent without a link to the record of consent")
-def consent_without_record(reg: Register) -> Iterator[Hit]:
+def consent_without_record(reg: Register, gov: Governing) -> Iterator[Hit]:
     for a in reg.inv.processing_activities:
         if a.role == Role.PROCESSOR or a.links(DocumentLinkKind.CONSENT_RECORD):
             continue

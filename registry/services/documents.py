@@ -7,26 +7,29 @@ import re
 
 from docx import Document
 
+SEPARATOR = re.compile(r"[-|: ]*")
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters a Word document cannot hold; text typed into the register may carry them."""
+
 
 def markdown_to_docx(markdown: str) -> bytes:
+    """Headings, bullets, tables and paragraphs. The text comes partly from the register, where people write
+    what they like: a line that only looks like a table separator, or ragged rows, still give a document."""
     doc = Document()
     table_rows: list[list[str]] = []
 
     def flush_table() -> None:
-        if not table_rows:
-            return
-        header, *body = [r for r in table_rows if not re.fullmatch(r"\|?[-| ]+\|?", "|".join(r))]
-        t = doc.add_table(rows=1, cols=len(header))
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, header, strict=False):
-            cell.text = text
-        for row in body:
-            cells = t.add_row().cells
-            for cell, text in zip(cells, row, strict=False):
-                cell.text = text
+        rows = [r for r in table_rows if not SEPARATOR.fullmatch("|".join(r))]
         table_rows.clear()
+        if not rows:
+            return
+        t = doc.add_table(rows=0, cols=max(len(r) for r in rows))
+        t.style = "Table Grid"
+        for row in rows:
+            for cell, text in zip(t.add_row().cells, row, strict=False):
+                cell.text = text
 
-    for line in markdown.splitlines():
+    for line in NOT_IN_XML.sub("", markdown).splitlines():
         if line.startswith("|"):
             table_rows.append([c.strip() for c in line.strip().strip("|").split("|")])
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from registry.domain import models as m
-from registry.domain.enums import Framework, Role
+from registry.domain.enums import Applicability, Framework, Role
 from registry.domain.inventory import Inventory
 
 
@@ -26,20 +26,16 @@ class FrameworkRow:
 
 
 def frameworks_in_scope(inv: Inventory) -> set[Framework]:
-    """GDPR when the documents invoke it or record GDPR bases; DPDP for an organisation established in India
-    (the Act applies to processing in India, s.3(a)) or whose documents invoke it."""
-    org = inv.organization
-    used = {b.basis.split(":")[0] for a in inv.processing_activities for p in a.purposes for b in p.lawful_bases}
-    scope = set(org.frameworks)
-    if "GDPR" in used:
-        scope.add(Framework.GDPR)
-    if org.country == "IN" or "DPDP" in used:
-        scope.add(Framework.DPDP)
-    return scope
+    """The laws the register records as applying to the organisation. Nothing is inferred here: not from the
+    codes of the bases recorded, nor from the country (that is an applicability decision, recorded with its
+    ground and source)."""
+    return {a.framework for a in inv.organization.applicability if a.status == Applicability.APPLIES}
 
 
 def cross_framework(inv: Inventory) -> list[FrameworkRow]:
-    """One row per controller activity for an organisation subject to both GDPR and the DPDP Act; else none."""
+    """One row per controller activity for an organisation recorded as subject to both GDPR and the DPDP Act;
+    else none. A GDPR consent counts as the DPDP s.6 consent too: it is the same consent (s.6(1) asks it to be
+    free, specific, informed, unconditional and unambiguous, with a clear affirmative action)."""
     if not {Framework.GDPR, Framework.DPDP} <= frameworks_in_scope(inv):
         return []
     rows = []
@@ -48,5 +44,8 @@ def cross_framework(inv: Inventory) -> list[FrameworkRow]:
             continue
         ids = list(dict.fromkeys(b.basis for p in a.purposes for b in p.lawful_bases))
         gdpr = [i for i in ids if i.startswith("GDPR:")]
-        rows.append(FrameworkRow(a, gdpr, [i for i in ids if i.startswith("DPDP:")]))
+        dpdp = [i for i in ids if i.startswith("DPDP:")]
+        if "GDPR:consent" in gdpr and "DPDP:consent" not in dpdp:
+            dpdp.append("DPDP:consent")
+        rows.append(FrameworkRow(a, gdpr, dpdp))
     return rows

@@ -18,12 +18,88 @@ LISTS = [k for k in INVENTORY if k is not DATA_CATEGORY]
 TOP_LEVEL = {"organization", DATA_CATEGORY.collection, *(k.collection for k in LISTS)}
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""An inventory file of 2,000 processing activities is about 5 MB."""
+MAX_DEPTH = 30
+"""Nesting of mappings and lists; the format needs 6."""
+MAX_NODES = 2_000_000
+"""Values in a file once its aliases (`*name`) are expanded: several times what the largest register needs,
+and far below what a few lines of nested aliases ("billion laughs") expand to."""
+
+
+class YAMLTooLarge(yaml.YAMLError):
+    """A YAML file beyond the limits; the message says which and what to do."""
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with limits: nesting depth (the composer recurses, so deep nesting would end in a
+    RecursionError), and the number of values after alias expansion, counted over the node graph without
+    expanding it. Aliases are rare in inventory files (`registry export` writes none) but legal YAML."""
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise YAMLTooLarge(f"values are nested more than {MAX_DEPTH} levels deep (line "
+                                   f"{self.peek_event().start_mark.line + 1}); inventory files need far fewer")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self) -> Any:
+        node = super().compose_document()
+        if node is not None:
+            _check_expanded_size(node)
+        return node
+
+
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Count the values the document stands for, each shared (aliased) node counted once per use, without
+    walking it more than once: a node's count is remembered."""
+    counts: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in counts:
+            continue
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else \
+            list(node.value) if isinstance(node, yaml.SequenceNode) else []
+        if not children_done:
+            if key in on_path:
+                raise YAMLTooLarge("an alias refers to a value that contains it (a recursive structure); "
+                                   "write the values out instead")
+            on_path.add(key)
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in counts)
+            continue
+        on_path.discard(key)
+        counts[key] = 1 + sum(counts[id(c)] for c in children)
+        if counts[key] > MAX_NODES:
+            raise YAMLTooLarge(f"its aliases (`*name`) expand to more than {MAX_NODES:,} values (from line "
+                               f"{node.start_mark.line + 1}); write the values out instead of nesting aliases")
+
+
 def read_yaml(path: Path) -> Any:
+    """A YAML file's content, within the limits above; anything else is an InvalidInventory saying why."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YAMLTooLarge(f"the file is {size:,} bytes, more than the {MAX_FILE_BYTES:,} an inventory file "
+                               "may have; split the organisation's register or raise MAX_FILE_BYTES")
         with path.open(encoding="utf-8") as f:
-            return yaml.safe_load(f)
+            return yaml.load(f, Loader=BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except YAMLTooLarge as e:
+        raise InvalidInventory(str(path), [Problem("", f"refused: {e}", "YAML_TOO_LARGE")]) from None
     except yaml.YAMLError as e:
         raise InvalidInventory(str(path), [Problem("", f"not valid YAML: {e}", "INVALID_YAML")]) from None
+    except UnicodeDecodeError as e:
+        raise InvalidInventory(str(path), [Problem("", f"not UTF-8 text: {e}", "INVALID_YAML")]) from None
 
 
 def load_reference(directory: Path) -> ReferenceData:

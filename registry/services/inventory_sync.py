@@ -21,6 +21,7 @@ from registry.services.inventory_files import LISTS, inventory_from_mapping
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.codec import encode
 from registry.storage.repositories import Repositories, same
+from registry.storage.writer import Interrupted
 
 BOOKKEEPING = ("organization", "version", "archived")
 
@@ -117,20 +118,22 @@ async def plan(repos: Repositories, data: Any, where: str) -> Plan:
     return p
 
 
-async def apply(repos: Repositories, p: Plan, actor: str,
-                progress: Callable[[int], None] | None = None) -> list[str]:
+async def apply(repos: Repositories, p: Plan, actor: str, progress: Callable[[int], None] | None = None,
+                stop: Callable[[], bool] | None = None) -> list[str]:
     """Carry out a plan: create and change with history, then archive what the file no longer lists. Returns the
     ids of records someone else changed while the import ran: those keep the other change (the file's version
     of them is not applied), and the import says so."""
     from registry.services.seeding import SeedReport, store_inventory
 
     report = SeedReport()
-    await store_inventory(repos, p.inventory, report, actor)
+    await store_inventory(repos, p.inventory, report, actor, stop=stop)
     if progress:
         progress(sum(len(v) for d in (p.create, p.change) for v in d.values()))
     editor = Editor(repos)
     for kind in reversed(INVENTORY):  # activities first: they are what refers to the rest
         for id_ in p.archive.get(kind.collection, []):
+            if stop is not None and stop():
+                raise Interrupted(p.size - sum(len(v) for v in p.archive.values()))
             record = await repos.of(kind).get(id_)
             if record is not None:
                 result = await editor.archive(kind, id_, record.version, actor)

@@ -46,3 +46,14 @@ def subprocessor_changes(org: m.Organization, before: list[m.Recipient] | None, 
             out.append(m.SubprocessorChange(org.slug, key, r.name, ChangeKind.REMOVED, now, now,
                                             f"removed: {r.name}"))
     return out
+
+
+def in_effect(subprocessors: list[m.Recipient], changes: list[m.SubprocessorChange],
+              now: dt.datetime) -> list[m.Recipient]:
+    """The subprocessors the public list shows at `now`: one whose addition is announced but not yet effective is
+    left out until its notice period has run."""
+    latest: dict[str, m.SubprocessorChange] = {}
+    for c in sorted(changes, key=lambda c: c.announced):
+        latest[c.recipient] = c
+    return [r for r in subprocessors
+            if not (r.key in latest and latest[r.key].change is ChangeKind.ADDED and latest[r.key].effective > now)]

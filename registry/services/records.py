@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from registry.domain import models as m
+from registry.domain.durations import in_words
 from registry.domain.enums import Role
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.services import ropa
@@ -70,11 +71,40 @@ def _person(p: m.Person | None) -> list[str]:
 
 
 def _period(rule: m.RetentionRule) -> str:
-    if rule.period == "P0D" and rule.trigger:
-        return f"{rule.covers}: until {rule.trigger}"
-    when = rule.period or rule.stated_as or "no period stated"
-    after = f" after {rule.trigger}" if rule.trigger else ""
-    return f"{rule.covers}: {when}{after}"
+    if rule.period:
+        after = f" after {rule.trigger}" if rule.trigger else ""
+        return f"{rule.covers}: {in_words(rule.period)}{after}"
+    # No number: the document's own words, whole, and no trigger glued onto its sentence.
+    said = f'as stated: "{rule.stated_as}"' if rule.stated_as else "no period stated"
+    return f"{rule.covers}: no period given ({said})"
+
+
+def _controllers(a: m.ProcessingActivity) -> list[str]:
+    named = [", ".join(x for x in (c.name, c.email, c.address) if x) for c in a.controllers if c.name]
+    if named:
+        return named
+    return [f"{a.controller} (no name and contact details recorded)"] if a.controller else []
+
+
+def _inferred(inv: Inventory) -> list[str]:
+    """Every fact of the register that is inferred rather than stated, with why: a reader must see the premise."""
+    org = inv.organization
+    out = []
+    if org.roles_source and org.roles_source.inference:
+        out.append(f"Roles ({', '.join(r.value.lower() for r in org.roles)}): {org.roles_source.inference}")
+    for law in org.applicability:
+        if law.source and law.source.inference:
+            out.append(f"{law.framework.value} {law.status.value.lower().replace('_', ' ')}: {law.source.inference}")
+    for a in inv.processing_activities:
+        for name in ("systematic_monitoring", "evaluation_or_scoring", "automated_decisions", "matching_datasets",
+                     "innovative_technology", "blocks_right_or_service", "public_area_monitoring"):
+            f = getattr(a, name)
+            if f and f.source and f.source.inference:
+                out.append(f"{a.name}, {name.replace('_', ' ')}: {f.source.inference}")
+    for subject in inv.data_subjects:
+        if subject.vulnerable and subject.vulnerable.source and subject.vulnerable.source.inference:
+            out.append(f"{subject.name}, vulnerable: {subject.vulnerable.source.inference}")
+    return out
 
 
 ACCOUNTABILITY = [
@@ -143,8 +173,7 @@ def records_of_processing(inv: Inventory, ref: ReferenceData, role: Role) -> Rec
         transfer_items = [transfer_text(k) for k in a.transfers if k in transfers]
         if processor:
             fields = [
-                RecordField("30(2)(a)", "Controller on whose behalf the processor acts", [a.controller] if a.controller
-                            else []),
+                RecordField("30(2)(a)", "Controller on whose behalf the processor acts", _controllers(a)),
                 RecordField("30(2)(b)", "Categories of processing carried out on behalf of the controller",
                             [a.name + (f": {a.description}" if a.description else "")]),
                 RecordField("30(2)(c)", "Transfers to a third country or an international organisation",
@@ -179,7 +208,7 @@ def records_of_processing(inv: Inventory, ref: ReferenceData, role: Role) -> Rec
         header = [
             RecordField("30(2)(a)", "Name and contact details of the processor", _contacts(org)),
             RecordField("30(2)(a)", "Controllers on whose behalf the processor acts",
-                        sorted({a.controller for a in activities if a.controller})),
+                        sorted({c for a in activities for c in _controllers(a)})),
             RecordField("30(2)(a)", "Representative", _person(org.representative)),
             RecordField("30(2)(a)", "Data protection officer", _person(org.dpo)),
         ]
@@ -193,4 +222,5 @@ def records_of_processing(inv: Inventory, ref: ReferenceData, role: Role) -> Rec
             RecordField("30(1)(a)", "Data protection officer", _person(org.dpo)),
         ]
         article = "Art 30(1)"
+    header.append(RecordField("5(2)", "Facts inferred, not stated in the documents (why)", _inferred(inv)))
     return RecordsOfProcessing(org.legal_name, role, article, header, entries)

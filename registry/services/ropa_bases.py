@@ -242,6 +242,7 @@ def dpia_required(reg: Register, a: A | None) -> Answer:
         return answered("Yes: a DPIA is documented.", f"{ACT}.documentLinks[DPIA]")
     s = screen(act, reg.inv, reg.ref)
     words = {Verdict.REQUIRED: "required", Verdict.LIKELY_REQUIRED: "likely required",
+             Verdict.UNDETERMINED: "undetermined until the unknown criteria are answered",
              Verdict.NOT_INDICATED: "not indicated"}
     return partial(f"Screening of the recorded facts: {words[s.verdict]} (no DPIA and no decision recorded).",
                     "dpiaScreening", f"{ACT}.documentLinks[DPIA]")

@@ -70,17 +70,19 @@ def _now_ms() -> dt.datetime:
 
 
 async def store_inventory(repos: Repositories, inv: Inventory, report: SeedReport, actor: str = "seed",
-                          progress: Callable[[int], None] | None = None) -> None:
+                          progress: Callable[[int], None] | None = None,
+                          stop: Callable[[], bool] | None = None) -> None:
     """Write an inventory, referenced records first, so no stored reference ever points at nothing.
 
     Changes to the organisation's subprocessors are recorded as notices first, so a feed never misses one.
-    `progress` is told how many records each written batch held (`inventory_size` in all)."""
+    `progress` is told how many records each written batch held (`inventory_size` in all); `stop` is asked
+    between writes, and true stops the write there (storage/writer.py: `Interrupted`)."""
     known = await repos.organizations.get(inv.organization.slug)
     before = (await repos.recipients.by_organizations([inv.organization.slug]))[inv.organization.slug]
     notices = subprocessor_changes(inv.organization, before if known else None, inv.recipients,
                                    _now_ms())
     report.add("subprocessor_changes", await repos.subprocessor_changes.upsert_many(notices))
-    writer = Writer(repos)
+    writer = Writer(repos, stop)
     for kind in (ORGANIZATION, *INVENTORY):
         records = [inv.organization] if kind is ORGANIZATION else inv.of(kind)
         report.add(kind.collection, await writer.store_many(repos.of(kind), records, actor, progress=progress))

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import re
 import secrets
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
@@ -40,14 +42,71 @@ async def verify(repos: Repositories, presented: str,
                  generation: Callable[[], Awaitable[str | None]] | None = None) -> ApiToken | None:
     """The live token a presented text belongs to, or None. `generation` is the request's read of the register's
     generation, when it has one to share."""
-    m = TOKEN.match(presented.strip())
-    if not m:
-        return None
-    seen = await generation() if generation else None
-    token = (await repos.cache.get_many(repos.tokens, [m.group(1)], seen)).get(m.group(1))
-    if token is None or token.revoked_at is not None:
-        return None
-    return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None
+    return await TokenChecker().verify(repos, presented, generation)
+
+
+class TokenChecker:
+    """Checks presented tokens without a database read for each made-up key (one per API process).
+
+    A flood of well-formed random keys used to cost a read each (and filled the read cache with absences).
+    - With the read cache on (the default), the checker holds every token of the current generation of the
+      register: one read of the small tokens collection after each change, then checks in memory. Creating or
+      revoking a token changes the generation, so a revoked token is refused at its next request, in every
+      process. A key that is not among them is refused without even reading the generation while the
+      tokens were confirmed current less than `known_for` seconds ago: a token created by another process is
+      accepted after at most that long (at once in the process that created it).
+    - With the read cache off (REGISTRY_READ_CACHE_ITEMS=0), each check reads its token, and keys known not to
+      exist are remembered for `unknown_ttl` seconds, at most `unknown_items` of them. A revocation still takes
+      effect at the next request; a key is random, so no new token has a key remembered as unknown.
+    """
+
+    def __init__(self, unknown_ttl: float = 10.0, unknown_items: int = 10_000, known_for: float = 1.0):
+        self.unknown_ttl, self.unknown_items, self.known_for = unknown_ttl, unknown_items, known_for
+        self._unknown: OrderedDict[str, float] = OrderedDict()
+        self._held: tuple[object, str | None, float, dict[str, ApiToken]] | None = None
+        """(the read cache, its generation, when confirmed, the tokens) of the last check."""
+
+    async def verify(self, repos: Repositories, presented: str,
+                     generation: Callable[[], Awaitable[str | None]] | None = None) -> ApiToken | None:
+        m = TOKEN.match(presented.strip())
+        if not m:
+            return None
+        key = m.group(1)
+        if repos.cache.enabled:
+            held = self._held
+            if held is not None and held[0] is repos.cache and held[1] == repos.cache.held \
+                    and time.monotonic() - held[2] < self.known_for and key not in held[3]:
+                return None
+            started = time.monotonic()
+            seen = await generation() if generation else None
+            tokens: dict[str, ApiToken] = await repos.cache.whole(repos.tokens, seen)
+            self._held = (repos.cache, repos.cache.held, started, tokens)
+            token = tokens.get(key)
+        elif self._known_unknown(key):
+            return None
+        else:
+            token = await repos.tokens.get(key)
+            if token is None:
+                self._remember_unknown(key)
+        if token is None or token.revoked_at is not None:
+            return None
+        return token if hmac.compare_digest(token.secret_hash, _hash(m.group(2))) else None
+
+    def _known_unknown(self, key: str) -> bool:
+        until = self._unknown.get(key)
+        if until is None:
+            return False
+        if until < time.monotonic():
+            del self._unknown[key]
+            return False
+        self._unknown.move_to_end(key)
+        return True
+
+    def _remember_unknown(self, key: str) -> None:
+        self._unknown[key] = time.monotonic() + self.unknown_ttl
+        self._unknown.move_to_end(key)
+        while len(self._unknown) > self.unknown_items:
+            self._unknown.popitem(last=False)
 
 
 async def revoke(repos: Repositories, key: str) -> ApiToken | None:

@@ -129,11 +129,26 @@ def _dataclass_decoder(tp: type, strict: bool) -> Decoder:
     return decode_one
 
 
+SHOWN_CHARS = 60
+
+
+def _show(data: Any) -> str:
+    """A value as an error message may quote it: scalars shortened, containers only described. Never the repr
+    of a container, which may be huge (a YAML file's aliases can expand a few bytes into billions of items)."""
+    if isinstance(data, dict):
+        return f"a mapping of {len(data)} key(s)"
+    if isinstance(data, list | tuple | set):
+        return f"a list of {len(data)} item(s)"
+    text = repr(data) if isinstance(data, str | int | float | bool | dt.date) or data is None \
+        else type(data).__name__
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "..."
+
+
 def _enum(tp: type[Enum], data: Any) -> Any:
     try:
         return tp(data)
     except ValueError:
-        raise _Invalid(f"'{data}' is not one of {', '.join(m.value for m in tp)}") from None
+        raise _Invalid(f"{_show(data)} is not one of {', '.join(m.value for m in tp)}") from None
 
 
 def _datetime(data: Any) -> dt.datetime:
@@ -141,9 +156,9 @@ def _datetime(data: Any) -> dt.datetime:
         try:
             data = dt.datetime.fromisoformat(data)
         except ValueError:
-            raise _Invalid(f"'{data}' is not a date and time (ISO 8601)") from None
+            raise _Invalid(f"{_show(data)} is not a date and time (ISO 8601)") from None
     if not isinstance(data, dt.datetime):
-        raise _Invalid(f"expected a date and time, got {data!r}")
+        raise _Invalid(f"expected a date and time, got {_show(data)}")
     return data if data.tzinfo else data.replace(tzinfo=dt.UTC)  # the driver returns naive UTC
 
 
@@ -155,24 +170,24 @@ def _date(data: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(data))
     except ValueError:
-        raise _Invalid(f"'{data}' is not a date (YYYY-MM-DD)") from None
+        raise _Invalid(f"{_show(data)} is not a date (YYYY-MM-DD)") from None
 
 
 def _bool(data: Any) -> bool:
     if not isinstance(data, bool):
-        raise _Invalid(f"expected true or false, got {data!r}")
+        raise _Invalid(f"expected true or false, got {_show(data)}")
     return data
 
 
 def _int(data: Any) -> int:
     if isinstance(data, bool) or not isinstance(data, int):
-        raise _Invalid(f"expected a whole number, got {data!r}")
+        raise _Invalid(f"expected a whole number, got {_show(data)}")
     return data
 
 
 def _str(data: Any) -> str:
     if not isinstance(data, str):
-        raise _Invalid(f"expected text, got {data!r}")
+        raise _Invalid(f"expected text, got {_show(data)}")
     return data
 
 

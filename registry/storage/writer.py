@@ -34,10 +34,16 @@ RECOVERY_GRACE = dt.timedelta(seconds=60)
 class VersionConflict(Exception):
     """The record changed since the version the update was based on."""
 
-    def __init__(self, entity_id: str, expected: int, current: int):
+    def __init__(self, entity_id: str, expected: int, current: int, in_progress: bool = False):
         self.entity_id, self.expected, self.current = entity_id, expected, current
-        super().__init__(f"'{entity_id}' is at version {current}, not {expected}: someone changed it since you read "
-                         f"it. Read it again and reapply your change on version {current}.")
+        if in_progress:  # the next version is claimed by a change not yet stored
+            super().__init__(f"'{entity_id}' is at version {current}, not {expected}: another change to it is being "
+                             f"written. Read it again in a moment and reapply your change on version {current}; "
+                             f"if it still shows version {expected}, that change was interrupted, and it is cleared "
+                             "within a minute.")
+        else:
+            super().__init__(f"'{entity_id}' is at version {current}, not {expected}: someone changed it since you "
+                             f"read it. Read it again and reapply your change on version {current}.")
 
 
 class AlreadyExists(Exception):
@@ -57,23 +63,69 @@ def now() -> dt.datetime:
     return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
-class Writer:
-    """Versioned writes with write-ahead history over one database's repositories."""
+class Interrupted(Exception):
+    """A bulk write was asked to stop; it stopped between two whole writes, so nothing is half-written."""
 
-    def __init__(self, repos: Repositories):
+    def __init__(self, done: int):
+        self.done = done
+        super().__init__(f"Stopped after {done} record(s), between two whole writes: nothing is half-written. "
+                         "Run the same import again to finish it (what is already stored is left as it is).")
+
+
+BATCH = 200
+"""Records per bulk command: small enough that each finishes well inside the database timeout on FerretDB."""
+
+
+class Writer:
+    """Versioned writes with write-ahead history over one database's repositories. `stop`, when given, is asked
+    between the writes of a bulk write: true makes it stop there (Ctrl-C during an import)."""
+
+    def __init__(self, repos: Repositories, stop: Callable[[], bool] | None = None):
         self.repos = repos
         self.history = repos.history
+        self.stop = stop
+        self.written = 0
+        """Records a bulk write has stored so far (for the message when it is stopped)."""
+
+    def _check_stop(self) -> None:
+        if self.stop is not None and self.stop():
+            raise Interrupted(self.written)
 
     def _entry(self, repo: Repository[Any], before: dict[str, Any] | None, after: dict[str, Any], version: int,
                op: Operation, actor: str) -> HistoryEntry:
         org = after.get("organization") or (after["_id"] if repo.name == "organizations" else None)
         return HistoryEntry(repo.name, after["_id"], org, version, op, actor, now(), diff(before, after))
 
-    async def _claim(self, entry: HistoryEntry, expected: int) -> None:
+    async def _claim(self, entry: HistoryEntry, expected: int, retry: bool = True) -> None:
         try:
             await self.history.collection.insert_one({"_id": entry.id, **encode(entry)})
+            return
         except DuplicateKeyError:
-            raise VersionConflict(entry.entity_id, expected, entry.version) from None
+            held = await self.history.collection.find_one({"_id": entry.id})
+        if held is None and retry:  # released meanwhile
+            return await self._claim(entry, expected, retry=False)
+        if held is None or held.get("committed"):
+            raise VersionConflict(entry.entity_id, expected, entry.version)
+        # An uncommitted claim: a change in progress, or one whose writer died. Past the grace period it is
+        # finished or aborted here, at once, instead of refusing edits until the next recovery pass.
+        claim = decode(HistoryEntry, {k: v for k, v in held.items() if k != "_id"})
+        if retry and _aware(claim.at) <= now() - RECOVERY_GRACE:
+            await self._settle(claim)
+            return await self._claim(entry, expected, retry=False)
+        record = await self.repos.of(claim.entity_type).collection.find_one({"_id": claim.entity_id},
+                                                                             {"version": 1}) \
+            if claim.entity_type in self.repos.records else None
+        stored = (record or {}).get("version", 0)
+        raise VersionConflict(entry.entity_id, expected, claim.version, in_progress=stored < claim.version)
+
+    async def _settle(self, claim: HistoryEntry) -> None:
+        """Commit an interrupted change whose record was written; abort one whose record was not."""
+        record = await self.repos.of(claim.entity_type).collection.find_one({"_id": claim.entity_id},
+                                                                             {"version": 1})
+        if record is not None and record.get("version", 0) >= claim.version:
+            await self._commit([claim])
+        else:
+            await self._release(claim)
 
     async def _commit(self, entries: Sequence[HistoryEntry]) -> None:
         # One update by `_id` equality per entry: FerretDB v1 stops at the first match of an update_one, while an
@@ -127,7 +179,7 @@ class Writer:
         await self._commit([entry])
         return replace(obj, version=version)  # type: ignore[type-var]
 
-    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = 500,
+    async def store_many(self, repo: Repository[T], objs: Sequence[T], actor: str, batch: int = BATCH,
                          progress: Callable[[int], None] | None = None) -> WriteCounts:
         """Create new records and update changed ones, history first; unchanged ones are left alone. `progress`
         is told how many records each finished batch held.
@@ -137,6 +189,7 @@ class Writer:
         written in bulk, where the unique `_id` of the insert decides a race with a concurrent create."""
         total = WriteCounts()
         for start in range(0, len(objs), batch):
+            self._check_stop()
             docs = [repo.to_doc(o) for o in objs[start : start + batch]]
             stored = await repo.docs([d["_id"] for d in docs])
             inserts, entries, conflicts, updated, unchanged = [], [], [], 0, 0
@@ -149,14 +202,17 @@ class Writer:
                     entries.append(self._entry(repo, None, d, 1, Operation.CREATE, actor))
                     inserts.append(d)
                 else:
+                    self._check_stop()
                     try:
                         archived = bool(old.get("archived", False))
                         await self.update(repo, replace(obj, archived=archived),  # type: ignore[type-var]
                                           old.get("version", 0), actor, before=old)
                         updated += 1
+                        self.written += 1
                     except VersionConflict:
                         conflicts.append(d["_id"])
             created = await self._create_many(repo, inserts, entries)
+            self.written += len(created)
             conflicts += [e.entity_id for e in entries if e.entity_id not in created]
             total = total + WriteCounts(len(created), updated, unchanged, tuple(conflicts))
             if progress:

@@ -15,10 +15,11 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from registry.services.tokens import verify
+from registry.services.tokens import TokenChecker
 from registry.storage.repositories import Repositories
 
-PUBLIC = re.compile(r"^/(static/|health/|organizations/[^/]+/subprocessors\.(json|html|atom)$|$)")
+PUBLIC = re.compile(r"/(static/.*|health/.*|organizations/[^/]+/subprocessors\.(json|html|atom)|)")
+"""Matched against the whole path (fullmatch): `$` would also match before a final newline (`%0a`)."""
 
 
 def database_unavailable() -> JSONResponse:
@@ -38,6 +39,7 @@ class TokenGuard:
 
     def __init__(self, app: ASGIApp, repos_getter: Callable[[], Repositories], required: bool = True):
         self.app, self.repos_getter, self.required = app, repos_getter, required
+        self.checker = TokenChecker()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.required:
@@ -47,7 +49,9 @@ class TokenGuard:
         query = QueryParams(scope["query_string"])
         ide_page = (path == "/graphql" and scope["method"] == "GET" and "query" not in query
                     and "text/html" in headers.get("accept", ""))
-        if PUBLIC.match(path) or ide_page:
+        state: dict[str, Any] = scope.setdefault("state", {})
+        # SessionGate (web/session.py) has let in a sign-in page or a browser with a live session cookie.
+        if PUBLIC.fullmatch(path) or ide_page or state.get("public") or state.get("token"):
             await self.app(scope, receive, send)
             return
         auth = headers.get("authorization", "")
@@ -58,14 +62,13 @@ class TokenGuard:
         repos = self.repos_getter()
         generation = repos.cache.snapshot()  # this request's one read of the generation, shared with GraphQL
         try:
-            token = await verify(repos, auth[7:], generation)
+            token = await self.checker.verify(repos, auth[7:], generation)
         except PyMongoError:
             await database_unavailable()(scope, receive, send)
             return
         if token is None:
             await _unauthorised("Invalid or revoked API token. Ask an admin for a new one.")(scope, receive, send)
             return
-        state: dict[str, Any] = scope.setdefault("state", {})
         state["token"] = token
         state["generation"] = generation
         await self.app(scope, receive, send)

@@ -21,13 +21,14 @@ from prometheus_client.registry import Collector
 from pymongo import monitoring
 from pymongo.errors import PyMongoError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from registry.domain.enums import AccessRole, Severity
 from registry.services.findings import find
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.repositories import Repositories
+from registry.web.errors import error_response
 from registry.web.observe import RequestRecord
 
 log = logging.getLogger("registry.metrics")
@@ -152,8 +153,8 @@ def metrics_endpoint(metrics: Metrics, repos_getter: Callable[[], Repositories])
     async def endpoint(request: Request) -> Response:
         token = request.scope.get("state", {}).get("token")
         if token is None or token.role != AccessRole.ADMIN:
-            return JSONResponse({"error": "Metrics are for admins: send an ADMIN token, or have your scraper use "
-                                 "the port set by REGISTRY_METRICS_PORT."}, status_code=403)
+            return error_response(403, "Metrics are for admins: send an ADMIN token, or have your scraper use the "
+                                  "port set by REGISTRY_METRICS_PORT.")
         return await metrics.exposition(repos_getter())
 
     return endpoint

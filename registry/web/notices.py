@@ -9,12 +9,14 @@ import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
-from xml.sax.saxutils import escape
+from urllib.parse import quote
+from xml.sax.saxutils import escape, quoteattr
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from registry.domain import models as m
+from registry.services.notices import in_effect
 from registry.storage.repositories import Repositories
 from registry.web.records import PAGE_HEADERS, problem
 
@@ -74,11 +76,14 @@ def _atom(org: m.Organization, changes: list[m.SubprocessorChange], url: str) ->
             f"<id>urn:registry:{escape(org.slug)}:subprocessors</id>"
             f"<title>Subprocessor changes: {escape(org.legal_name)}</title><updated>{_iso(updated)}</updated>"
             f"<author><name>{escape(org.legal_name)}</name></author>"
-            f"<link rel=\"self\" type=\"application/atom+xml\" href=\"{escape(url)}\"/>"
+            f"<link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(url)}/>"
             f"{''.join(entries)}</feed>")
 
 
-def notices_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request], object]:
+def notices_endpoint(repos_getter: Callable[[], Repositories], public_url: str) -> Callable[[Request], object]:
+    """`public_url` (the configured address, never the request's Host header or query) makes the feed's own
+    absolute link."""
+
     async def endpoint(request: Request) -> Response:
         slug, fmt = request.path_params["slug"], request.path_params["format"]
         if fmt not in ("json", "html", "atom"):
@@ -87,15 +92,17 @@ def notices_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Requ
         org = await repos.organizations.get(slug)
         if org is None:
             return problem(404, f"No organisation with slug '{slug}'.")
-        subs = [r for r in (await repos.recipients.by_organizations([slug]))[slug] if r.is_processor]
         changes = await repos.subprocessor_changes.find({"organization": slug})
+        subs = in_effect([r for r in (await repos.recipients.by_organizations([slug]))[slug] if r.is_processor],
+                         changes, dt.datetime.now(dt.UTC))
         changes = sorted(changes, key=lambda c: c.announced, reverse=True)[:FEED_LIMIT]
-        base = f"/organizations/{slug}/subprocessors"
+        base = f"/organizations/{quote(slug, safe='')}/subprocessors"
         data = _json(org, subs, changes)
         if fmt == "json":
             return JSONResponse(data)
         if fmt == "html":
-            return HTMLResponse(_html(org, data, base), headers=PAGE_HEADERS)
-        return Response(_atom(org, changes, str(request.url)), media_type="application/atom+xml; charset=utf-8")
+            return HTMLResponse(_html(org, data, html.escape(base)), headers=PAGE_HEADERS)
+        return Response(_atom(org, changes, f"{public_url}{base}.atom"),
+                        media_type="application/atom+xml; charset=utf-8")
 
     return endpoint

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
 
 from starlette.requests import Request
@@ -10,10 +12,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from registry.domain.enums import Role
 from registry.domain.errors import NotFound
-from registry.services.exports import as_csv, as_html, as_json, as_xlsx
+from registry.services.exports import as_csv, as_html, as_json, as_xlsx, table
 from registry.services.records import RecordsOfProcessing, records_of_processing
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.repositories import Repositories
+from registry.web.errors import error_response
 
 ROLES = {"controller": [Role.CONTROLLER], "processor": [Role.PROCESSOR], "all": [Role.CONTROLLER, Role.PROCESSOR]}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,7 +25,25 @@ PAGE_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsaf
 
 
 def problem(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    """A refusal in the one error shape of the API (see web/errors.py)."""
+    return error_response(status, message)
+
+
+def csv_of_all(records: list[RecordsOfProcessing]) -> str:
+    """Both records in one CSV table: a first column names the record (Art 30(1) or 30(2)); a field the other
+    record lacks is left empty."""
+    tables = [(r.article, *table(r)) for r in records]
+    columns: list[str] = []
+    for _, cols, _ in tables:
+        columns += [c for c in cols if c not in columns]
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["Record", *columns])
+    for article, cols, rows in tables:
+        for row in rows:
+            cells = dict(zip(cols, row, strict=True))
+            w.writerow([article, *(cells.get(c, "") for c in columns)])
+    return out.getvalue()
 
 
 async def build(repos: Repositories, slug: str, roles: list[Role]) -> list[RecordsOfProcessing]:
@@ -35,9 +56,8 @@ def records_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Requ
     async def endpoint(request: Request) -> Response:
         slug, fmt = request.path_params["slug"], request.path_params["format"]
         role = request.query_params.get("role", "all" if fmt != "csv" else "controller")
-        if role not in ROLES or (fmt == "csv" and role == "all"):
-            allowed = "controller or processor" if fmt == "csv" else "controller, processor or all"
-            return problem(400, f"role must be {allowed}; got '{role}'")
+        if role not in ROLES:
+            return problem(400, f"role must be controller, processor or all; got '{role}'")
         try:
             records = await build(repos_getter(), slug, ROLES[role])
         except NotFound as e:
@@ -47,7 +67,8 @@ def records_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Requ
         if fmt == "json":
             return JSONResponse(as_json(records))
         if fmt == "csv":
-            return Response(as_csv(records[0]), media_type="text/csv; charset=utf-8", headers=disposition)
+            text = as_csv(records[0]) if len(records) == 1 else csv_of_all(records)
+            return Response(text, media_type="text/csv; charset=utf-8", headers=disposition)
         if fmt == "xlsx":
             return Response(as_xlsx(records), media_type=XLSX, headers=disposition)
         if fmt == "html":

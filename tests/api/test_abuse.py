@@ -37,7 +37,7 @@ async def api(settings: Settings) -> AsyncIterator[Api]:
     async with own_database(settings, "abuse") as db:
         tokens = {r.value.lower(): (await create_token(db.repos, r.value, r))[1] for r in AccessRole}
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             yield Api(c, tokens)
 
 

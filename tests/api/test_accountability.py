@@ -22,7 +22,7 @@ async def gql(settings: Settings) -> AsyncIterator[GraphQLClient]:
     async with own_database(settings, "accountability") as db:
         token = (await create_token(db.repos, "dpo", AccessRole.EDITOR))[1]
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                      headers=bearer(token)) as c:
             yield GraphQLClient(c)
 

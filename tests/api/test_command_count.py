@@ -11,13 +11,12 @@ from bench.generate import FULL_RECORD_QUERY
 from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
-from tests.api.test_prefetch import listed_and_alone
-from tests.support import GraphQLClient
+from tests.support import GraphQLClient, listed_and_alone
 
 
 async def commands_for(db: Database, counter: CommandCounter, slug: str) -> Counter[str]:
     app = create_app(Settings(auth_required=False), db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         await db.repos.cache.changed()  # counted from a cold cache, as after any change to the register
         counter.counts.clear()
         r = await c.post("/graphql", json={"query": FULL_RECORD_QUERY, "variables": {"slug": slug}})
@@ -42,7 +41,7 @@ async def test_synthetic_activities_listed_equal_the_same_read_alone(
     # The synthetic register states what the seed documents do not, such as subprocessors' countries.
     db, _ = synthetic
     app = create_app(Settings(auth_required=False), db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         listed = await listed_and_alone(GraphQLClient(c), "synthetic-5")
     assert any(r["countries"] for a in listed for r in a["subprocessors"])
     assert any(t["destination"] and t["mechanism"] for a in listed for t in a["transfers"])

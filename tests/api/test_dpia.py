@@ -16,7 +16,7 @@ def gid(activity: str) -> str:
 
 
 S = """query($a: ID!) { dpiaScreening(activity: $a) { verdict explanation mandatoryCases downloads
-  activity { name } criteria { number title met assessable facts } } }"""
+  activity { name } criteria { number title status met assessable facts question } } }"""
 
 
 async def test_call_logging_screens_as_likely_requiring_a_dpia(gql: GraphQLClient) -> None:
@@ -25,13 +25,24 @@ async def test_call_logging_screens_as_likely_requiring_a_dpia(gql: GraphQLClien
     met = {c["number"]: c["facts"] for c in s["criteria"] if c["met"]}
     assert set(met) == {3, 4}
     assert any("Call and message metadata" in f for f in met[4])
+    # Monitoring rests on the document's own sentence, and the link to call logs is marked as inferred.
+    assert any("monitor their telecalling teams" in f and "[inferred:" in f for f in met[3])
     scale = next(c for c in s["criteria"] if c["number"] == 5)
-    assert scale["assessable"] is False and "not recorded" in s["explanation"]
+    assert scale["status"] == "UNKNOWN" and scale["assessable"] is False and "large-scale" in scale["question"]
 
 
-async def test_a_plain_support_activity_is_not_indicated(gql: GraphQLClient) -> None:
+async def test_an_activity_with_unanswered_criteria_is_undetermined_not_cleared(gql: GraphQLClient) -> None:
+    # The old expectation (NOT_INDICATED) treated "not recorded" as "no"; the unknown criteria ask their question.
     s = (await gql.data(S, {"a": gid("jalendos-kramax/customer-support")}))["dpiaScreening"]
-    assert s["verdict"] == "NOT_INDICATED" and not any(c["met"] for c in s["criteria"])
+    assert s["verdict"] == "UNDETERMINED" and not any(c["met"] for c in s["criteria"])
+    unknown = [c for c in s["criteria"] if c["status"] == "UNKNOWN"]
+    assert unknown and all(c["question"] for c in unknown)
+
+
+async def test_the_draft_of_a_processor_activity_names_the_controller(gql: GraphQLClient) -> None:
+    q = 'query($a: ID!) { dpiaDraft(activity: $a) { markdown } }'
+    md = (await gql.data(q, {"a": gid("januscaler/customer-content-processing")}))["dpiaDraft"]["markdown"]
+    assert "Controller: Januscaler" not in md and "Processor: Januscaler" in md
 
 
 async def test_screening_a_non_activity_id_is_a_clear_error(gql: GraphQLClient) -> None:
@@ -61,4 +72,4 @@ async def test_draft_has_the_art35_7_sections_and_cnil_risks(gql: GraphQLClient,
 
 async def test_draft_download_for_an_unknown_activity(client: httpx.AsyncClient) -> None:
     r = await client.get("/organizations/januscaler/activities/nope/dpia-draft.docx")
-    assert r.status_code == 404 and "No processing activity 'nope'" in r.json()["error"]
+    assert r.status_code == 404 and "No processing activity 'nope'" in r.json()["errors"][0]["message"]

@@ -24,7 +24,7 @@ class Editing:
 
     def as_(self, role: str) -> GraphQLClient:
         client = httpx.AsyncClient(
-            transport=self.http._transport, base_url="http://registry.test", headers=bearer(self.tokens[role])
+            transport=self.http._transport, base_url="http://localhost", headers=bearer(self.tokens[role])
         )
         return GraphQLClient(client)
 
@@ -36,7 +36,7 @@ async def editing(settings: Settings) -> AsyncIterator[Editing]:
         for role in AccessRole:
             tokens[role.value.lower()] = (await create_token(db.repos, role.value.lower(), role))[1]
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             yield Editing(c, tokens)
 
 
@@ -152,7 +152,7 @@ async def test_create_edit_and_see_the_history_of_an_activity(editing: Editing) 
     )
     assert u["userErrors"] == []
     hist = u["processingActivity"]["history"]
-    assert [h["operation"] for h in hist] == ["CREATE", "UPDATE"] and hist[1]["actor"] == "token:editor"
+    assert [h["operation"] for h in hist] == ["CREATE", "UPDATE"] and hist[1]["actor"].endswith(" (editor)")
     assert hist[1]["changes"] == [{"field": "name", "before": "Fraud detection", "after": "Fraud and abuse detection"}]
     log = await gql.data(
         "query($e: ID) { auditLog(entity: $e) { edges { node { version operation } } } }", {"e": act["id"]}
@@ -443,6 +443,8 @@ async def test_mutations_over_get_are_refused(editing: Editing) -> None:
     assert r.status_code == 405 or (r.status_code == 400 and "mutation" in r.text.lower())
 
 
-async def test_the_graphiql_page_loads_without_a_token(editing: Editing) -> None:
+async def test_the_graphiql_page_sends_a_browser_without_a_session_to_sign_in(editing: Editing) -> None:
     r = await editing.http.get("/graphql", headers={"accept": "text/html"})
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/graphql"
+    r = await editing.http.get("/graphql", headers={"accept": "text/html", **bearer(editing.tokens["viewer"])})
     assert r.status_code == 200 and "graphiql" in r.text.lower()

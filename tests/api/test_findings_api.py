@@ -54,3 +54,15 @@ def test_check_fails_a_pipeline_on_high_findings(server_uri: str, database: obje
 def test_check_names_the_known_organisations_for_an_unknown_one(server_uri: str, database: object) -> None:
     r = _check(server_uri, "--organization", "acme")
     assert r.returncode == 2 and "Known: cloudfzs-jini, jalendos-kramax, januscaler, janusipm" in r.stderr
+
+
+def test_readiness_findings_do_not_fail_a_pipeline_until_the_duty_is_in_force(server_uri: str,
+                                                                              database: object) -> None:
+    # Jalendos Kramax: only the DPDP Act is recorded as applying; its duties apply from 13 May 2027.
+    before = _check(server_uri, "--organization", "jalendos-kramax", "--as-of", "2026-11-24")
+    assert before.returncode == 0, before.stderr
+    assert "(readiness)" in before.stdout
+    after = _check(server_uri, "--organization", "jalendos-kramax", "--as-of", "2027-06-01")
+    assert after.returncode == 1 and "(readiness)" not in after.stdout
+    bad = _check(server_uri, "--organization", "jalendos-kramax", "--as-of", "next year")
+    assert bad.returncode == 2 and "write YYYY-MM-DD" in bad.stderr

@@ -59,11 +59,12 @@ async def test_januscaler_bases_roles_and_transfers(gql: GraphQLClient) -> None:
     # s.7.2-7.3: processor for customer content, with general authorisation for subprocessors
     content = activity(o, "customer-content-processing")
     assert content["role"] == "PROCESSOR" and content["subprocessorAuthorisation"] == "GENERAL"
-    # s.11: transfers outside India with SCCs "or equivalent safeguards"; no destination named
+    # s.11: transfers outside India "using mechanisms like Standard Contractual Clauses or equivalent
+    # safeguards": a safeguard is stated, which one is not (SCCs are an example); no destination named
     [t] = o["transfers"]
     assert t["origin"] == {"code": "IN"} and t["destination"] is None
-    assert t["mechanism"] == {"code": "scc", "title": "Standard contractual clauses (module not stated)",
-                              "article": "Art 46(2)(c)"}
+    assert t["mechanism"] == {"code": "art46-unspecified", "title": "An appropriate safeguard, not specified",
+                              "article": "Art 46"}
     assert t["source"]["section"].startswith("11")
     # s.6.1: payment processors and hosting providers named only as categories, bound by contract
     subs = {s["key"]: s for s in o["subprocessors"]}
@@ -123,7 +124,10 @@ async def test_jalendos_purpose_table_maps_to_bases(gql: GraphQLClient) -> None:
     assert {c["key"] for c in security["dataCategories"]} == {
         "user.behavior.security_logs", "user.device", "user.device.ip_address"}
     assert activity(o, "customer-support")["lawfulBases"] == [{"article": "Art 6(1)(b)"}]
-    assert security["retentionRules"] == [{"key": "authentication-logs", "period": "P90D", "trigger": None}]
+    assert security["retentionRules"] == [
+        {"key": "authentication-logs", "period": "P90D", "trigger": None},
+        {"key": "general-as-long-as-necessary", "period": None, "trigger": None},  # "only as long as necessary"
+        {"key": "kept-after-deletion-request", "period": None, "trigger": "a deletion request"}]
     assert rule(o, "Payment Records")["period"] == "P7Y"
     assert rule(o, "Account Information")["period"] == "P3Y"
     [t] = o["transfers"]

@@ -14,10 +14,12 @@ import pytest_asyncio
 from registry.app import create_app
 from registry.config import Settings
 from registry.domain import models as m
-from registry.domain.enums import DpaStatus, RecipientKind, Role
+from registry.domain.enums import AccessRole, DpaStatus, RecipientKind, Role
 from registry.services.seeding import SeedReport, read_seed, seed, store_inventory, store_reference
+from registry.services.tokens import create_token
 from registry.storage.database import open_database
-from tests.support import own_database
+from registry.storage.writer import Writer
+from tests.support import GraphQLClient, bearer, own_database
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -38,7 +40,7 @@ async def notices(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
                              dpa=DpaStatus.SIGNED)
         await store_inventory(db.repos, dataclasses.replace(inv, recipients=[*inv.recipients, mailer]), SeedReport())
         app = create_app(Settings(auth_required=False), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             yield c
         await db.client.drop_database(db.db.name)
 
@@ -87,3 +89,53 @@ async def test_storing_the_same_inventory_again_announces_nothing(settings: Sett
 
 async def test_an_unknown_organisation_has_no_feed(client: httpx.AsyncClient) -> None:
     assert (await client.get("/organizations/acme/subprocessors.atom")).status_code == 404
+
+
+CREATE = """mutation($i: CreateRecipientInput!) { createRecipient(input: $i) { recipient { id version } userErrors {
+  code message } } }"""
+
+
+async def test_a_subprocessor_added_changed_and_removed_through_graphql_is_announced(settings: Settings) -> None:
+    async with own_database(settings, "gqlnotices") as db:
+        org = await db.repos.organizations.get("jalendos-kramax")
+        assert org is not None
+        await Writer(db.repos).update(db.repos.organizations, dataclasses.replace(
+            org, subprocessor_notice_period="P30D"), org.version, "test")
+        _, token = await create_token(db.repos, "notices editor", AccessRole.EDITOR)
+        app = create_app(Settings(), db)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
+                                     headers=bearer(token)) as c:
+            gql = GraphQLClient(c)
+            made = (await gql.data(CREATE, {"i": {
+                "organization": "jalendos-kramax", "key": "mailer", "name": "MailCo GmbH", "named": True,
+                "kind": "SUBPROCESSOR", "role": "PROCESSOR", "services": ["transactional email"],
+                "countries": ["DE"]}}))["createRecipient"]
+            assert not made["userErrors"], made
+            added_at = dt.datetime.now(dt.UTC)
+            feed = feedparser.parse((await c.get("/organizations/jalendos-kramax/subprocessors.atom")).content)
+            added = feed.entries[0]
+            assert added.title.startswith("Added: MailCo GmbH") and {t.term for t in added.tags} == {"added"}
+            effective = dt.date.fromisoformat(added.title.split("effective ")[1].rstrip(")"))
+            assert effective == (added_at + dt.timedelta(days=30)).date()
+            public = (await c.get("/organizations/jalendos-kramax/subprocessors.json")).json()
+            assert "MailCo GmbH" not in [s["name"] for s in public["subprocessors"]]  # not before it takes effect
+
+            changed = (await gql.data("""mutation($id: ID!) { updateRecipient(input: {id: $id, version: 1,
+                set: {countries: ["DE", "FR"]}}) { recipient { version } userErrors { code } } }""",
+                {"id": made["recipient"]["id"]}))["updateRecipient"]
+            assert not changed["userErrors"], changed
+            archived = (await gql.data("""mutation($id: ID!) { archiveRecipient(input: {id: $id, version: 2}) {
+                recipient { archived } userErrors { code } } }""", {"id": made["recipient"]["id"]}))
+            assert archived["archiveRecipient"]["recipient"]["archived"] is True
+            kinds = [c["change"] for c in (await c.get("/organizations/jalendos-kramax/subprocessors.json")).json()[
+                "changes"] if c["subprocessor"] == "MailCo GmbH"]
+            assert kinds == ["REMOVED", "CHANGED", "ADDED"]  # newest first
+
+            # Updating an archived record does not bring it back: restoring is its own operation.
+            stale = (await gql.data("""mutation($id: ID!) { updateRecipient(input: {id: $id, version: 3,
+                set: {name: "MailCo"}}) { userErrors { code } } }""", {"id": made["recipient"]["id"]}))
+            assert [e["code"] for e in stale["updateRecipient"]["userErrors"]] == ["ARCHIVED"]
+            restored = (await gql.data("""mutation($id: ID!) { restoreRecipient(input: {id: $id, version: 3}) {
+                recipient { archived history { operation } } } }""", {"id": made["recipient"]["id"]}))
+            assert restored["restoreRecipient"]["recipient"]["archived"] is False
+            assert restored["restoreRecipient"]["recipient"]["history"][-1]["operation"] == "RESTORE"

@@ -14,8 +14,8 @@ from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
 from registry.storage.embedded import free_port
-from tests.conftest import bearer
 from tests.served import serving
+from tests.support import bearer
 
 QUERY = "query OrgBySlug($slug: String!) { organization(slug: $slug) { slug } }"
 SECRET_VALUE = "januscaler"  # a variable's value: must never reach the log
@@ -97,9 +97,9 @@ def test_request_log_and_metrics_of_a_served_registry(settings: Settings, tokens
 
 async def test_metrics_are_not_public_when_access_control_is_off(settings: Settings, database: Database) -> None:
     app = create_app(dataclasses.replace(settings, auth_required=False), database)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         r = await c.get("/metrics")
-    assert r.status_code == 403 and "REGISTRY_METRICS_PORT" in r.json()["error"]
+    assert r.status_code == 403 and "REGISTRY_METRICS_PORT" in r.json()["errors"][0]["message"]
 
 
 async def test_the_metrics_port_answers_without_a_token(settings: Settings, database: Database) -> None:

@@ -29,7 +29,10 @@ async def test_transfer_mechanisms_cover_sccs_and_derogations(gql: GraphQLClient
 async def test_countries_carry_adequacy(gql: GraphQLClient) -> None:
     cs = {c["code"]: c for c in (await gql.data("{ countries { code adequacy adequacyNote } }"))["countries"]}
     assert cs["IN"]["adequacy"] == "NONE"
-    assert cs["JP"]["adequacy"] == "FULL" and cs["BR"]["adequacy"] == "FULL"
+    assert cs["BR"]["adequacy"] == "FULL"
+    # Japan's and Korea's decisions are partial: they cover only some recipients (2019/419, 2022/254).
+    assert cs["JP"]["adequacy"] == "PARTIAL" and "APPI" in cs["JP"]["adequacyNote"]
+    assert cs["KR"]["adequacy"] == "PARTIAL" and "religious" in cs["KR"]["adequacyNote"]
     assert cs["US"]["adequacy"] == "PARTIAL" and "Data Privacy Framework" in cs["US"]["adequacyNote"]
     assert cs["CA"]["adequacy"] == "PARTIAL" and "PIPEDA" in cs["CA"]["adequacyNote"]
     assert cs["NO"]["adequacy"] == "EEA"

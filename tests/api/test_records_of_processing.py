@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import httpx
@@ -13,6 +14,7 @@ CONTROLLER_COLUMNS = [
     "Processing activity",
     "Name and contact details of the controller (Art 30(1)(a))", "Joint controller (Art 30(1)(a))",
     "Representative (Art 30(1)(a))", "Data protection officer (Art 30(1)(a))",
+    "Facts inferred, not stated in the documents (why) (Art 5(2))",  # every export shows what is inferred
     "Purposes of the processing (Art 30(1)(b))", "Categories of data subjects (Art 30(1)(c))",
     "Categories of personal data (Art 30(1)(c))",
     "Categories of recipients, including in third countries (Art 30(1)(d))",
@@ -63,7 +65,21 @@ async def test_processor_record_names_the_controller(gql: GraphQLClient) -> None
     assert rec["article"] == "Art 30(2)"
     [entry] = rec["entries"]
     controller = entry["fields"][0]
+    # "the Customer" is what the document says, not a controller's name and contact: the record says so.
     assert controller["article"] == "Art 30(2)(a)" and controller["value"].startswith("the Customer")
+    assert controller["value"].endswith("(no name and contact details recorded)")
+
+
+async def test_retention_reads_as_words_and_inferences_are_listed(gql: GraphQLClient) -> None:
+    rec = (await gql.data(Q, {"org": "januscaler", "role": "CONTROLLER"}))["recordsOfProcessing"]
+    erasure = next(f for f in rec["entries"][0]["fields"] if f["article"] == "Art 30(1)(f)")["value"]
+    assert "required by law. after" not in erasure and "until overwritten" in erasure
+    assert "no period given" in erasure
+    jal = (await gql.data(Q, {"org": "jalendos-kramax", "role": "CONTROLLER"}))["recordsOfProcessing"]
+    values = " ".join(f["value"] for e in jal["entries"] for f in e["fields"])
+    assert "7 years" in values and "P7Y" not in values
+    inferred = next(f for f in jal["header"] if f["article"] == "Art 5(2)")
+    assert inferred["recorded"] and "controller" in inferred["value"]
 
 
 async def test_xlsx_has_every_art30_column_and_a_frozen_header(client: httpx.AsyncClient) -> None:
@@ -74,7 +90,7 @@ async def test_xlsx_has_every_art30_column_and_a_frozen_header(client: httpx.Asy
         controller = wb["Controller record Art 30(1)"]
         assert [c.value for c in controller[1]] == CONTROLLER_COLUMNS
         assert controller.freeze_panes == "B2"
-        assert controller.max_row > 1 and all(controller.column_dimensions[c].width >= 14 for c in "ABCDEFGHIJKL")
+        assert controller.max_row > 1 and all(controller.column_dimensions[c].width >= 14 for c in "ABCDEFGHIJKLM")
         assert "Processor record Art 30(2)" in wb.sheetnames
 
 
@@ -86,10 +102,34 @@ async def test_csv_and_json_downloads(client: httpx.AsyncClient) -> None:
     assert [r["article"] for r in js] == ["Art 30(1)", "Art 30(2)"]
 
 
+def _error(r: httpx.Response) -> tuple[str, str]:
+    """The message and code of an HTTP error, in the shape GraphQL errors have."""
+    [error] = r.json()["errors"]
+    return error["message"], error["extensions"]["code"]
+
+
 async def test_download_errors_say_what_to_do(client: httpx.AsyncClient) -> None:
     r = await client.get("/organizations/acme/records-of-processing.xlsx")
-    assert r.status_code == 404 and "No organisation with slug 'acme'" in r.json()["error"]
-    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=all")
-    assert r.status_code == 400 and "controller or processor" in r.json()["error"]
+    assert r.status_code == 404 and _error(r) == (
+        "No organisation with slug 'acme'. List organisations with { organizations { slug } } at /graphql.",
+        "NOT_FOUND")
+    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=both")
+    assert r.status_code == 400 and _error(r) == ("role must be controller, processor or all; got 'both'",
+                                                  "BAD_REQUEST")
     r = await client.get("/organizations/januscaler/records-of-processing.pdf")
-    assert r.status_code == 404 and "use json, csv, xlsx or html" in r.json()["error"]
+    assert r.status_code == 404 and "use json, csv, xlsx or html" in _error(r)[0]
+    r = await client.get("/organisations/januscaler")  # no such address: the same shape, not plain text
+    message, code = _error(r)
+    assert r.status_code == 404 and code == "NOT_FOUND" and "Nothing at /organisations/januscaler" in message
+
+
+async def test_csv_of_both_records(client: httpx.AsyncClient) -> None:
+    r = await client.get("/organizations/januscaler/records-of-processing.csv?role=all")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.text)))
+    assert rows[0][:2] == ["Record", "Processing activity"]
+    assert {row[0] for row in rows[1:]} == {"Art 30(1)", "Art 30(2)"}
+    assert all(len(row) == len(rows[0]) for row in rows)
+    one = list(csv.reader(io.StringIO((await client.get(
+        "/organizations/januscaler/records-of-processing.csv?role=processor")).text)))
+    assert len([row for row in rows if row[0] == "Art 30(2)"]) == len(one) - 1

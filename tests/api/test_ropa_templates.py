@@ -53,7 +53,7 @@ async def api(settings: Settings) -> AsyncIterator[tuple[GraphQLClient, httpx.As
     async with own_database(settings, "ropa") as db:
         token = (await create_token(db.repos, "dpo", AccessRole.EDITOR))[1]
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://registry.test",
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                      headers=bearer(token)) as c:
             gql = GraphQLClient(c)
             await build_through_the_api(gql)
@@ -148,11 +148,11 @@ async def test_downloads_mark_unanswered_cells_and_need_a_token(
     wb = openpyxl.load_workbook(io.BytesIO((await http.get("/organizations/januscaler/ropa/ie-dpc.xlsx")).content))
     marked = [c for row in wb["Activities"].iter_rows(min_row=2) for c in row if c.value == "NOT RECORDED"]
     assert marked and all(c.fill.fgColor.rgb.endswith("FFC7CE") for c in marked)
-    async with httpx.AsyncClient(transport=http._transport, base_url="http://registry.test") as anonymous:
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://localhost") as anonymous:
         assert (await anonymous.get("/organizations/januscaler/ropa/ie-dpc.csv")).status_code == 401
     assert (await http.get("/organizations/nobody/ropa/ie-dpc.csv")).status_code == 404
     bad = await http.get("/organizations/januscaler/ropa/us-ftc.csv")
-    assert bad.status_code == 404 and "uk-ico, ie-dpc or fr-cnil" in bad.json()["error"]
+    assert bad.status_code == 404 and "uk-ico, ie-dpc or fr-cnil" in bad.json()["errors"][0]["message"]
 
 
 @pytest.mark.subprocess

@@ -23,7 +23,7 @@ PAGED = """query($slug: String!, $first: Int!, $after: String) { organization(sl
 @pytest_asyncio.fixture(loop_scope="session")
 async def synthetic_gql(synthetic: tuple[Database, CommandCounter]) -> AsyncIterator[GraphQLClient]:
     app = create_app(Settings(auth_required=False), synthetic[0])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
         yield GraphQLClient(c)
 
 

@@ -24,7 +24,7 @@ async def test_token_lifecycle_from_the_command_line(settings: Settings) -> None
         stored = (await db.repos.tokens.find())[0]
         assert text not in str(db.repos.tokens.to_doc(stored))  # only a hash is stored
         app = create_app(Settings(), db)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
             ok = await c.post("/graphql", json={"query": "{ organizations { slug } }"}, headers=bearer(text))
             assert ok.status_code == 200 and len(ok.json()["data"]["organizations"]) == 4
             listed = cli(uri, "token", "list")

@@ -37,7 +37,7 @@ async def test_database_outage_and_recovery(tmp_path: Path) -> None:
             await seed(db.repos, settings.seed_dir)
             _, token = await create_token(db.repos, "faults", AccessRole.EDITOR)
             app = create_app(settings, db)
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t",
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost",
                                          headers=bearer(token), timeout=30) as c:
                 acked: list[str] = []
                 outcomes: list[str] = []

@@ -93,8 +93,8 @@ def test_a_system_outside_the_adequate_world_needs_a_transfer() -> None:
     # The US is only partly adequate: without the recorded transfer to the US, the HR suite is found too.
     no_us = dataclasses.replace(inv, transfers=[t for t in inv.transfers if t.destination != "US"])
     assert len(hits(no_us, "SYSTEM_OUTSIDE_ADEQUACY_WITHOUT_TRANSFER")) == 2
-    # Japan is adequate, and a transfer to India recorded covers the system there.
-    fine = dataclasses.replace(inv, systems=[dataclasses.replace(in_india, locations=["JP"]), FULL.systems[1]])
+    # Switzerland is adequate, and a transfer to India recorded covers the system there.
+    fine = dataclasses.replace(inv, systems=[dataclasses.replace(in_india, locations=["CH"]), FULL.systems[1]])
     assert hits(fine, "SYSTEM_OUTSIDE_ADEQUACY_WITHOUT_TRANSFER") == []
     covered = dataclasses.replace(inv, transfers=[*inv.transfers, m.Transfer(
         "full-register", "to-india", origin="IE", destination="IN", mechanism="scc-2021-module-2")])

@@ -1,6 +1,6 @@
 import pytest
 
-from registry.domain.durations import approximate_days, is_iso_duration
+from registry.domain.durations import approximate_days, in_words, is_iso_duration
 
 
 @pytest.mark.parametrize("text", ["P90D", "P2Y", "P26M", "PT72H", "P1Y6M", "P0D", "P3W", "P1DT12H"])
@@ -29,3 +29,9 @@ def test_adding_a_notice_period_follows_the_calendar() -> None:
     assert add_to(start, "P30D") == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     assert add_to(start, "P1M") == dt.datetime(2026, 2, 28, 9, 0, tzinfo=dt.UTC)
     assert add_to(start, "PT72H") == dt.datetime(2026, 2, 3, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(("period", "words"), [("P5Y", "5 years"), ("P1Y6M", "1 year 6 months"),
+                                               ("PT72H", "72 hours"), ("P1D", "1 day"), ("5 years", "5 years")])
+def test_periods_read_as_words(period: str, words: str) -> None:
+    assert in_words(period) == words

@@ -32,7 +32,7 @@ def test_every_seed_inventory_is_valid() -> None:
 
 def test_unknown_data_category_is_reported_with_its_path() -> None:
     found = problems(lambda d: d["processing_activities"][0]["data_categories"].append("user.shoe_size"))
-    assert ("processing_activities[0].data_categories[3]", "UNKNOWN_REFERENCE",
+    assert ("processing_activities[0].data_categories[10]", "UNKNOWN_REFERENCE",
             "unknown data category 'user.shoe_size'; define it first or fix the key") in found
 
 

@@ -35,7 +35,7 @@ class HistoryEntry:
     organization: str | None = strawberry.field(description="Slug of the organisation it belongs to.")
     version: int = strawberry.field(description="The record's version after the change.")
     operation: Operation = strawberry.field(description="What the change did.")  # type: ignore[valid-type]
-    actor: str = strawberry.field(description="Who made it: `token:<name>`, `seed` or `import:<file>`.")
+    actor: str = strawberry.field(description="Who made it: `token:<key> (<name>)`, `seed` or `import:<file>`.")
     at: dt.datetime = strawberry.field(description="When (UTC).")
     changes: list[FieldChange] = strawberry.field(description="The fields changed, with before and after.")
     committed: bool = strawberry.field(description="False only while the change is being written.")

@@ -11,16 +11,21 @@ from registry.graphql.inventory.activity import ProcessingActivity
 from registry.services import dpia
 
 DpiaVerdict = expose(dpia.Verdict, description="Whether a DPIA is required (an Art 35(3) case applies), "
-                              "likely required (two or more WP248 criteria) or not indicated.")
+                              "likely required (two or more WP248 criteria met), undetermined (unknown criteria "
+                              "could make it so: answer their questions) or not indicated.")
+DpiaCriterionStatus = expose(dpia.Status, description="MET or NOT_MET by recorded facts, or UNKNOWN until "
+                                      "the fact is recorded.")
 
 
 @strawberry.type(description="One WP248 rev.01 criterion, with the register's facts that triggered it.")
 class DpiaCriterion:
     number: int = strawberry.field(description="The criterion's number in WP248 (1-9).")
     title: str = strawberry.field(description="The criterion.")
-    met: bool = strawberry.field(description="True when facts in the register meet it.")
-    assessable: bool = strawberry.field(description="False where the register holds no facts to judge it (scale).")
-    facts: list[str] = strawberry.field(description="The facts that triggered it.")
+    status: DpiaCriterionStatus = strawberry.field(description="MET, NOT_MET or UNKNOWN.")  # type: ignore[valid-type]
+    met: bool = strawberry.field(description="True when recorded facts meet it.")
+    assessable: bool = strawberry.field(description="False while the fact it needs is not recorded (UNKNOWN).")
+    facts: list[str] = strawberry.field(description="The recorded facts behind the status, each with its source.")
+    question: str | None = strawberry.field(description="For UNKNOWN: the question to answer and record.")
 
 
 @strawberry.type(description="DPIA screening of a processing activity (GDPR Art 35; EDPB-endorsed WP248 rev.01).")
@@ -37,8 +42,9 @@ class DpiaScreening:
         slug, key = s.activity.organization, s.activity.key
         base = f"/organizations/{slug}/activities/{key}/dpia-draft"
         return cls(activity=ProcessingActivity.from_domain(s.activity), verdict=s.verdict, explanation=s.explanation,
-                   criteria=[DpiaCriterion(number=c.number, title=c.title, met=c.met, assessable=c.assessable,
-                                           facts=list(c.facts)) for c in s.criteria],
+                   criteria=[DpiaCriterion(number=c.number, title=c.title, status=c.status, met=c.met,
+                                           assessable=c.assessable, facts=list(c.facts), question=c.question)
+                                     for c in s.criteria],
                    mandatory_cases=list(s.mandatory), downloads=[f"{base}.md", f"{base}.docx"])
 
 

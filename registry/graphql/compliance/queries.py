@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -36,15 +37,19 @@ ActivityId = Annotated[relay.GlobalID, strawberry.argument(
 
 @strawberry.type(description="Questions about compliance.")
 class ComplianceQuery:
-    @strawberry.field(description="What the compliance rules find in an organisation's register, most severe first.")
+    @strawberry.field(description="What the compliance rules find in an organisation's register, most severe first, "
+                      "under the laws recorded as applying to it, as in force on `asOf`: a duty not yet in force "
+                      "gives a readiness finding, not a breach.")
     async def findings(
         self, info: Info, organization: OrganizationSlug,
         severity: Annotated[Severity | None, strawberry.argument(
             description="Keep findings at or above this level; leave out for all.")] = None,
+        as_of: Annotated[dt.date | None, strawberry.argument(
+            description="Evaluate the law in force on this date (YYYY-MM-DD); leave out for today.")] = None,
     ) -> list[Finding]:
         org = await load_organization(info, organization)
         repos = info.context.repos
-        found = compliance.find(await read_inventory(repos, org.slug), await read_reference(repos))
+        found = compliance.find(await read_inventory(repos, org.slug), await read_reference(repos), as_of)
         floor = SeverityEnum(severity).rank if severity is not None else 0
         return [Finding.from_domain(f) for f in found if f.severity.rank >= floor]
 

@@ -12,6 +12,7 @@ from registry.domain import models as m
 from registry.graphql.audit.history import Versioned
 from registry.graphql.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
 from registry.graphql.context import Info
+from registry.graphql.facts import RecordedFact, recorded_facts
 from registry.graphql.inventory import accountability as acc
 from registry.graphql.inventory.records import (
     DataSubjectCategory,
@@ -169,6 +170,11 @@ class ProcessingActivity(RecordNode, Versioned):
     @classmethod
     async def read_ahead(cls, info: Info, objs: Sequence[m.ProcessingActivity]) -> None:
         await prefetch_activities(info, objs)
+
+    @strawberry.field(description="Facts recorded for DPIA screening (scale, monitoring, ...) and accountability "
+                      "(controllers, contract), with their sources.")
+    def recorded_facts(self) -> list[RecordedFact]:
+        return recorded_facts(self.domain)
 
     def _ids(self, keys: list[str]) -> list[str]:
         return [m.scoped_id(self.domain.organization, k) for k in keys]

@@ -11,8 +11,18 @@ from strawberry import relay
 from registry.domain import models as m
 from registry.graphql import pages as search
 from registry.graphql.audit.history import Versioned
-from registry.graphql.base import CommitmentKind, DocumentKind, DocumentSource, Framework, RecordNode, Role, wrap
+from registry.graphql.base import (
+    Applicability,
+    CommitmentKind,
+    DocumentKind,
+    DocumentSource,
+    Framework,
+    RecordNode,
+    Role,
+    wrap,
+)
 from registry.graphql.context import Info
+from registry.graphql.facts import RecordedFact, recorded_facts
 from registry.graphql.inventory.activity import ProcessingActivity
 from registry.graphql.inventory.records import (
     DataSubjectCategory,
@@ -72,6 +82,16 @@ class SourceDocumentInfo:
     note: str | None = strawberry.field(description="Remarks on the document (e.g. where its text is incomplete).")
 
 
+@strawberry.type(description="Whether a law applies to the organisation, on which ground, and where that is "
+                 "established. A law without one is undetermined: its rules are not run.")
+class LawApplicability:
+    framework: Framework = strawberry.field(description="The law.")
+    status: Applicability = strawberry.field(description="APPLIES, DOES_NOT_APPLY or UNDETERMINED.")
+    ground: str | None = strawberry.field(description="The provision that makes it apply, e.g. GDPR Art 3(2)(a).")
+    note: str | None = strawberry.field(description="Remarks, e.g. what is still to be determined.")
+    source: DocumentSource | None = strawberry.field(description="Where it is established (or why inferred).")
+
+
 def _src(s: m.Source | None) -> DocumentSource | None:
     return DocumentSource.from_domain(s)
 
@@ -89,7 +109,13 @@ class Organization(RecordNode, Versioned):
     description: str | None = strawberry.field(description="What the organisation does.")
     address: str | None = strawberry.field(description="Postal address, as published.")
     roles: list[Role] = strawberry.field(description="Roles the documents say it takes.")
+    roles_source: DocumentSource | None = strawberry.field(
+        description="Where the documents state the roles; marked as an inference where they do not.")
     frameworks: list[Framework] = strawberry.field(description="Laws the documents themselves invoke.")
+    recorded_facts: list[RecordedFact] = strawberry.field(
+        description="Facts recorded for screening and accountability, with their sources.")
+    applicability: list[LawApplicability] = strawberry.field(
+        description="Per law, the recorded decision whether it applies; laws not listed are undetermined.")
     contacts: list[Contact] = strawberry.field(description="Published contacts (Art 30(1)(a)).")
     dpo: Person | None = strawberry.field(description="Data protection officer; null where none is named.")
     representative: Person | None = strawberry.field(
@@ -116,7 +142,11 @@ class Organization(RecordNode, Versioned):
             description=o.description,
             address=o.address,
             roles=list(o.roles),
+            roles_source=_src(o.roles_source),
+            recorded_facts=recorded_facts(o),
             frameworks=list(o.frameworks),
+            applicability=[LawApplicability(framework=a.framework, status=a.status, ground=a.ground, note=a.note,
+                                            source=_src(a.source)) for a in o.applicability],
             contacts=[
                 Contact(purpose=c.purpose, email=c.email, phone=c.phone, url=c.url, source=_src(c.source))
                 for c in o.contacts

@@ -11,6 +11,7 @@ from registry.domain import models as m
 from registry.graphql.audit.history import Versioned
 from registry.graphql.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role
 from registry.graphql.context import Info
+from registry.graphql.facts import RecordedFact, recorded_facts
 from registry.graphql.prefetch import every, first, now_or_later
 from registry.graphql.reference.types import Country, DataCategory, TransferMechanism
 
@@ -45,6 +46,8 @@ class DataSubjectCategory(RecordNode, Versioned):
     name: str = strawberry.field(description="Who they are, e.g. Customers.")
     description: str | None = strawberry.field(description="Who is included, as the document says.")
     source: DocumentSource | None = strawberry.field(description="Where the document names them.")
+    recorded_facts: list[RecordedFact] = strawberry.field(
+        description="Facts recorded for screening and accountability, with their sources.")
 
     @classmethod
     def from_domain(cls, d: m.DataSubjectCategory) -> Self:
@@ -56,6 +59,7 @@ class DataSubjectCategory(RecordNode, Versioned):
             name=d.name,
             description=d.description,
             source=DocumentSource.from_domain(d.source),
+            recorded_facts=recorded_facts(d),
         )
 
 
@@ -114,6 +118,8 @@ class Transfer(RecordNode, Versioned):
     )
     stated_as: str | None = strawberry.field(description="The mechanism in the document's words.")
     source: DocumentSource | None = strawberry.field(description="Where the document states the transfer.")
+    recorded_facts: list[RecordedFact] = strawberry.field(
+        description="Facts recorded for screening and accountability, with their sources.")
     origin_code: strawberry.Private[str | None]
     destination_code: strawberry.Private[str | None]
     recipient_id: strawberry.Private[str | None]
@@ -129,6 +135,7 @@ class Transfer(RecordNode, Versioned):
             destination_note=t.destination_note,
             stated_as=t.stated_as,
             source=DocumentSource.from_domain(t.source),
+            recorded_facts=recorded_facts(t),
             origin_code=t.origin,
             destination_code=t.destination,
             recipient_id=m.scoped_id(t.organization, t.recipient) if t.recipient else None,

@@ -13,6 +13,7 @@ from registry.graphql.audit.history import Versioned
 from registry.graphql.base import (
     Adequacy,
     CcpaCategory,
+    DestinationKind,
     DocumentSource,
     Framework,
     MechanismKind,
@@ -61,7 +62,8 @@ class TransferMechanism(RecordNode):
                    scc_module=t.scc_module, parties=list(t.parties), valid_until=t.valid_until)
 
 
-@strawberry.type(description="A country, with its EU adequacy status.")
+@strawberry.type(description="A transfer destination (a country or an international organisation), with its EU "
+                 "adequacy decision and the dates it applies.")
 class Country(RecordNode):
     collection = "countries"
     id: relay.NodeID[str]
@@ -70,11 +72,17 @@ class Country(RecordNode):
     adequacy: Adequacy = strawberry.field(description="EU adequacy status (GDPR Art 45).")
     adequacy_note: str | None = strawberry.field(description="Limits of a partial adequacy decision, and updates.")
     adequacy_decision: str | None = strawberry.field(description="The Commission decision granting adequacy.")
+    kind: DestinationKind = strawberry.field(description="COUNTRY or INTERNATIONAL_ORGANISATION.")
+    adequacy_from: dt.date | None = strawberry.field(description="The date the adequacy decision applies from.")
+    adequacy_until: dt.date | None = strawberry.field(description="The date it expires, where it does.")
+    certification_list: str | None = strawberry.field(
+        description="Where the decision covers only listed organisations (the DPF List): that list.")
 
     @classmethod
     def from_domain(cls, c: m.Country) -> Self:
         return cls(id=c.id, code=c.code, name=c.name, adequacy=c.adequacy, adequacy_note=c.note,
-                   adequacy_decision=c.decision)
+                   adequacy_decision=c.decision, kind=c.kind, adequacy_from=c.adequacy_from,
+                   adequacy_until=c.adequacy_until, certification_list=c.certification_list)
 
 
 @strawberry.type(description="A data category of the hierarchical taxonomy (dotted keys: the parent is the key "

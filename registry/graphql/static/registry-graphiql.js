@@ -24,20 +24,36 @@ query RecordsOfProcessing {
   }
 }
 `;
+  // Signed in at /login, the browser sends the session cookie with each same-origin request: no header to paste.
+  // Tools and people who prefer a token can still put {"Authorization": "Bearer ..."} in the Headers tab; it is
+  // not kept in the browser's storage.
   const url = window.location.origin + "/graphql";
-  const fetcher = GraphiQL.createFetcher({ url });
+  const fetcher = GraphiQL.createFetcher({ url, headers: { "X-Requested-With": "GraphiQL" } });
   const explorer = GraphiQLPluginExplorer.explorerPlugin();
+
+  // GraphiQL reopens the stored tabs and adds one when the editor's stored content matches none of them; with
+  // headers kept out of storage they always match. Headers an earlier version stored (the token placeholder
+  // among them) are removed, so a reload can never bring the placeholder back.
+  try {
+    localStorage.removeItem("graphiql:headers");
+    const state = JSON.parse(localStorage.getItem("graphiql:tabState") || "null");
+    if (state && Array.isArray(state.tabs)) {
+      state.tabs.forEach((tab) => { tab.headers = null; });
+      localStorage.setItem("graphiql:tabState", JSON.stringify(state));
+    }
+  } catch (e) {
+    // storage unavailable or unreadable: GraphiQL starts afresh with the example query
+  }
+  const props = {
+    fetcher,
+    defaultQuery: DEFAULT_QUERY,
+    isHeadersEditorEnabled: true,
+    shouldPersistHeaders: false,
+    plugins: [explorer],
+  };
   const root = ReactDOM.createRoot(document.getElementById("graphiql"));
-  root.render(
-    React.createElement(GraphiQL, {
-      fetcher,
-      defaultQuery: DEFAULT_QUERY,
-      defaultEditorToolsVisibility: "headers",
-      // Every query needs an API token: the first start of the registry prints one. Paste it here once.
-      defaultHeaders: JSON.stringify({ Authorization: "Bearer PASTE-THE-TOKEN-PRINTED-AT-FIRST-START" }, null, 2),
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: true,
-      plugins: [explorer],
-    })
-  );
+  // Where GraphiQL shows its name: the registry's, and the way out of the browser session.
+  const logo = React.createElement(GraphiQL.Logo, null, "Registry · ",
+    React.createElement("a", { href: "/logout", className: "registry-sign-out" }, "Sign out"));
+  root.render(React.createElement(GraphiQL, props, logo));
 })();
