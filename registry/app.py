@@ -36,6 +36,7 @@ from registry.web.budget import RequestBudget
 from registry.web.dpia import dpia_endpoint
 from registry.web.errors import InternalErrors, http_error
 from registry.web.headers import SecurityHeaders
+from registry.web.imports import UPLOAD_PATH, import_endpoint, template_endpoint, workbook_endpoint
 from registry.web.limits import BodySizeLimit
 from registry.web.logging import log_request
 from registry.web.login import sign_in_routes
@@ -150,6 +151,12 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/subprocessors.{format}",
               notices_endpoint(lambda: state["db"].repos, settings.base_url)),
+        Route("/organizations/{slug}/activities/{key}/dpia.pia.json", dpia_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/register.xlsx", workbook_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/register-ico.xlsx", workbook_endpoint(lambda: state["db"].repos, ico=True)),
+        Route("/organizations/{slug}/import", import_endpoint(lambda: state["db"].repos, settings.limits),
+              methods=["POST"]),
+        Route("/templates/register.xlsx", template_endpoint(lambda: state["db"].repos)),
         Route("/health/live", live),
         Route("/health/ready", ready),
         Route("/metrics", metrics_endpoint(metrics, repos)),
@@ -173,7 +180,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         app.add_middleware(SessionMiddleware, secret_key=settings.sign_in.secret or secrets.token_urlsafe(32),
                            session_cookie="registry_signin", max_age=600, same_site="lax",
                            https_only=(settings.sign_in.public_url or "").startswith("https://"))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.body_bytes,
+                       uploads=(UPLOAD_PATH, settings.limits.upload_bytes))
     if settings.cors_origins:  # CORS stays off unless origins are configured
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])

@@ -206,8 +206,9 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     import yaml
 
     from registry.domain.errors import NotFound
+    from registry.services.fides import export_fides
     from registry.services.inventory_sync import export_mapping
-    from registry.services.registers import read_inventory
+    from registry.services.registers import read_inventory, read_reference
     from registry.storage.database import open_database
 
     async def run() -> int:
@@ -217,7 +218,22 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
             except NotFound as e:
                 print(f"registry: {e}", file=sys.stderr)
                 return 2
-        text = yaml.safe_dump(export_mapping(inv), sort_keys=False, allow_unicode=True, width=110)
+            ref = await read_reference(db.repos)
+        if args.format in ("xlsx", "ico", "csv"):
+            from registry.services.spreadsheets import export_csv, export_ico, export_workbook
+
+            if not args.output:
+                print(f"registry: a {args.format} export needs --output FILE", file=sys.stderr)
+                return 2
+            if args.format == "csv":
+                Path(args.output).write_text(export_csv(inv), encoding="utf-8")
+            else:
+                Path(args.output).write_bytes(export_ico(inv, ref) if args.format == "ico"
+                                              else export_workbook(inv, ref))
+            print(f"Wrote {args.output}")
+            return 0
+        data = export_fides(inv, ref) if args.format == "fides" else export_mapping(inv)
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
         if args.output:
             Path(args.output).write_text(text, encoding="utf-8")
             print(f"Wrote {args.output}")
@@ -229,8 +245,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from registry.services.inventory_files import read_yaml
-    from registry.services.inventory_sync import apply, plan
+    from registry.services.imports import detect_format, plan_fides
+    from registry.services.inventory_sync import Plan, apply, plan
     from registry.storage.database import open_database
     from registry.storage.writer import Interrupted
 
@@ -238,13 +254,37 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"registry: no file {path}", file=sys.stderr)
         return 2
+    fmt, data = detect_format(path)
 
     async def run() -> int:
         async with open_database(settings) as db:
-            p = await plan(db.repos, read_yaml(path), str(path))
-            for line in p.lines():
+            notes: list[str] = []
+            if fmt == "fides":
+                plans, report = await plan_fides(db.repos, data, str(path))
+                notes = ["What the Fides manifest became:", *report.lines()]
+            elif fmt in ("xlsx", "csv"):
+                from registry.services.spreadsheets import plan_workbook
+
+                sheet_plan = await plan_workbook(db.repos, path.read_bytes(), fmt, path.name, args.organization)
+                for line in sheet_plan.lines():
+                    print(line)
+                if sheet_plan.problems:
+                    print(f"Nothing applied: fix the {len(sheet_plan.problems)} problem(s) above and import again.")
+                    return 2
+                plans = [sheet_plan.plan] if sheet_plan.plan else []
+            else:
+                plans = [await plan(db.repos, data, str(path))]
+            for line in notes:
                 print(line)
-            if p.empty:
+            todo: list[Plan] = []
+            for p in plans:
+                if fmt != "xlsx" and fmt != "csv":
+                    print(f"Organisation {p.inventory.organization.slug}:")
+                    for line in p.lines():
+                        print(line)
+                if not p.empty:
+                    todo.append(p)
+            if not todo:
                 print("Nothing to do: the register already matches the file.")
                 return 0
             if not args.yes:
@@ -256,8 +296,10 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGINT, stop.set)
             loop.add_signal_handler(signal.SIGTERM, stop.set)
+            conflicts: list[str] = []
             try:
-                conflicts = await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size), stop.is_set)
+                for p in todo:
+                    conflicts += await apply(db.repos, p, f"import:{path.name}", progress_bar(p.size), stop.is_set)
             except Interrupted as e:
                 print(f"\nInterrupted. {e}", file=sys.stderr)
                 return 130
@@ -344,13 +386,18 @@ def parser() -> argparse.ArgumentParser:
     rp.add_argument("--format", default="xlsx", choices=["xlsx", "csv"])
     rp.add_argument("--output", default=None, help="file to write (default: a name in this folder)")
     rp.set_defaults(func=_ropa)
-    x = sub.add_parser("export", help="write an organisation's whole inventory in the seed/ format")
+    x = sub.add_parser("export", help="write an organisation's whole inventory: the seed/ format (yaml), Fides "
+                       "manifests (fides), the registry's workbook (xlsx), its Activities sheet (csv) or the ICO's "
+                       "layout (ico, a workbook)")
     x.add_argument("--organization", required=True, help="the organisation's slug")
-    x.add_argument("--format", default="yaml", choices=["yaml"])
+    x.add_argument("--format", default="yaml", choices=["yaml", "fides", "xlsx", "csv", "ico"])
     x.add_argument("--output", default=None, help="file to write (default: standard output)")
     x.set_defaults(func=_export)
-    im = sub.add_parser("import", help="show the plan for an inventory file; apply it with --yes")
-    im.add_argument("file", help="an inventory file in the seed/ format")
+    im = sub.add_parser("import", help="show the plan for a file (the seed/ format, a Fides manifest, a workbook or "
+                        "a CSV file, recognised by itself); apply it with --yes")
+    im.add_argument("file", help="an inventory file: .yaml in the seed/ format, a Fides manifest (.yml), .xlsx or .csv")
+    im.add_argument("--organization", default=None,
+                    help="for a workbook or CSV file without an Organisation sheet: the organisation it belongs to")
     im.add_argument("--yes", action="store_true", help="apply the plan")
     im.set_defaults(func=_import)
     t = sub.add_parser("token", help="manage API tokens: create, list, revoke")

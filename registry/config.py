@@ -28,6 +28,10 @@ class Limits:
     heavy_concurrent: int = 1
     seconds: int = 30
     """A request's time budget: after it (or when its client goes away) it starts no further database read."""
+    import_rows: int = 1000
+    """Rows per sheet a workbook or CSV import takes (REGISTRY_MAX_IMPORT_ROWS)."""
+    upload_bytes: int = 10_485_760
+    """The largest file POST /organizations/{slug}/import takes (REGISTRY_MAX_UPLOAD_BYTES)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from registry.services.cells import escape_csv, put
 from registry.services.records import NOT_RECORDED, RecordsOfProcessing
 
 SHEET_TITLES = {"Art 30(1)": "Controller record Art 30(1)", "Art 30(2)": "Processor record Art 30(2)"}
@@ -49,7 +50,7 @@ def as_csv(r: RecordsOfProcessing) -> str:
     columns, rows = table(r)
     w = csv.writer(out)
     w.writerow(columns)
-    w.writerows(rows)
+    w.writerows([[escape_csv(v) for v in row] for row in rows])
     return out.getvalue()
 
 
@@ -60,9 +61,9 @@ def as_xlsx(records: list[RecordsOfProcessing]) -> bytes:
     for r in records:
         ws = wb.create_sheet(SHEET_TITLES.get(r.article, r.article)[:31])
         columns, rows = table(r)
-        ws.append(columns)
-        for row in rows:
-            ws.append(row)
+        for n, values in enumerate([columns, *rows], start=1):
+            for i, v in enumerate(values, start=1):
+                put(ws.cell(row=n, column=i), v)
         bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill

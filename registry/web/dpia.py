@@ -1,16 +1,18 @@
-"""Downloads of a DPIA draft: /organizations/{slug}/activities/{key}/dpia-draft.{md,docx}."""
+"""Downloads of a DPIA draft: /organizations/{slug}/activities/{key}/dpia-draft.{md,docx}, and the same draft as a
+file the CNIL PIA tool imports: /organizations/{slug}/activities/{key}/dpia.pia.json."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from registry.domain.errors import NotFound
 from registry.domain.models import scoped_id
 from registry.services import dpia
 from registry.services.documents import markdown_to_docx
+from registry.services.pia_tool import pia_file
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.repositories import Repositories
 from registry.web.records import problem
@@ -20,8 +22,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def dpia_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request], object]:
     async def endpoint(request: Request) -> Response:
-        slug, key, fmt = (request.path_params[k] for k in ("slug", "key", "format"))
-        if fmt not in ("md", "docx"):
+        slug, key = request.path_params["slug"], request.path_params["key"]
+        fmt = request.path_params.get("format", "pia.json")
+        if fmt not in ("md", "docx", "pia.json"):
             return problem(404, f"Unknown format '{fmt}'; use md or docx.")
         repos = repos_getter()
         try:
@@ -33,7 +36,12 @@ def dpia_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request
             return problem(404, f"No processing activity '{key}' in '{slug}'; list them with "
                            "{ organization(slug: ...) { processingActivities { key } } }.")
         ref = await read_reference(repos)
-        text = dpia.draft_markdown(dpia.screen(activity, inv, ref), inv, ref)
+        screening = dpia.screen(activity, inv, ref)
+        if fmt == "pia.json":
+            name = f"dpia-{slug}-{key}.pia.json"
+            return JSONResponse(pia_file(screening, inv, ref),
+                                headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        text = dpia.draft_markdown(screening, inv, ref)
         name = f"dpia-draft-{slug}-{key}.{fmt}"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if fmt == "md":

@@ -44,6 +44,7 @@ async def test_refused_request_is_400_without_data_for_graphql_response_json(cli
 
 @pytest.mark.skipif(not (NODE / "node_modules" / "graphql-http").exists() or not shutil.which("node"),
                     reason="graphql-http is not installed: run ./dev setup test (needs npm)")
+@pytest.mark.subprocess
 def test_graphql_http_audit_suite_passes_every_audit(settings: Settings, tokens: dict[str, str],
                                                      tmp_path: Path) -> None:
     assert settings.mongodb_uri

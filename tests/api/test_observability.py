@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 
 from registry.app import create_app
 from registry.config import Settings
@@ -32,6 +33,7 @@ def sample(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
+@pytest.mark.subprocess
 def test_request_log_and_metrics_of_a_served_registry(settings: Settings, tokens: dict[str, str],
                                                       tmp_path: Path) -> None:
     assert settings.mongodb_uri

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from registry.storage.embedded import SERVER_FILE
 from tests.served import environment, serving
@@ -18,6 +19,7 @@ from tests.served import environment, serving
 LEGAL_NAME = "{ organization(slug: \"januscaler\") { legalName } }"
 
 
+@pytest.mark.subprocess
 def test_commands_work_beside_a_running_server(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env: dict[str, str | None] = {"REGISTRY_DATA_DIR": str(data), "MONGODB_URI": None,

@@ -53,3 +53,7 @@ class DpiaScreening:
 class DpiaDraft:
     screening: DpiaScreening = strawberry.field(description="The screening the draft starts from.")
     markdown: str = strawberry.field(description="The draft as Markdown.")
+    pia_tool_download: str = strawberry.field(
+        description="Path of the draft as a file the CNIL's PIA tool (version 4) imports: its context, data, "
+        "retention, recipients and transfer answers and its existing measures pre-filled from the register and the "
+        "screening (in the PIA tool: Import a PIA, then pick the file).")

@@ -98,13 +98,15 @@ class ComplianceQuery:
         return DpiaScreening.from_domain(dpia.screen(a, inv, ref))
 
     @strawberry.field(description="A DPIA outline for one processing activity, pre-filled from the inventory; "
-                      "download it as Markdown or Word from `screening.downloads`.")
+                      "download it as Markdown or Word from `screening.downloads`, or for the CNIL PIA tool from "
+                      "`piaToolDownload`.")
     async def dpia_draft(self, info: Info, activity: ActivityId) -> DpiaDraft:
         a = await load_activity(info, activity)
         repos = info.context.repos
         inv, ref = await read_inventory(repos, a.organization), await read_reference(repos)
         s = dpia.screen(a, inv, ref)
-        return DpiaDraft(screening=DpiaScreening.from_domain(s), markdown=dpia.draft_markdown(s, inv, ref))
+        return DpiaDraft(screening=DpiaScreening.from_domain(s), markdown=dpia.draft_markdown(s, inv, ref),
+                         pia_tool_download=f"/organizations/{a.organization}/activities/{a.key}/dpia.pia.json")
 
     @strawberry.field(description="The transfers register: every transfer with destination, adequacy status, "
                       "mechanism, SCC module, and its transfer impact assessment where recorded.")
