@@ -44,6 +44,7 @@ from registry.web.metrics import Metrics, MetricsPort, metrics_endpoint
 from registry.web.notices import notices_endpoint
 from registry.web.observe import ObserveRequests
 from registry.web.records import records_endpoint
+from registry.web.ropa import ropa_endpoint
 from registry.web.session import SessionGate
 
 log = logging.getLogger("registry")
@@ -147,6 +148,7 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/", home),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/ropa/{template}.{format}", ropa_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/subprocessors.{format}",
               notices_endpoint(lambda: state["db"].repos, settings.base_url)),

@@ -1,4 +1,4 @@
-"""The command line (also `python -m registry`): `serve`, `seed`, `check`, `records`, `export`, `import`,
+"""The command line (also `python -m registry`): `serve`, `seed`, `check`, `records`, `ropa`, `export`, `import`,
 `token create | list | revoke` and `export-schema`. Each command is a thin wrapper over a service."""
 
 from __future__ import annotations
@@ -157,6 +157,30 @@ def _records(settings: Settings, args: argparse.Namespace) -> int:
         else:
             out.write_text(json.dumps(as_json(records), indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"Wrote {out}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _ropa(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.domain.errors import NotFound
+    from registry.services.ropa_exports import as_csv, as_xlsx
+    from registry.storage.database import open_database
+    from registry.web.ropa import ROLES, TEMPLATES, build
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            try:
+                answers = await build(db.repos, args.organization, TEMPLATES[args.template], ROLES[args.role])
+            except NotFound as e:
+                print(f"registry: {e}", file=sys.stderr)
+                return 2
+        out = Path(args.output or f"ropa-{args.organization}-{args.template}.{args.format}")
+        if args.format == "xlsx":
+            out.write_bytes(as_xlsx(answers))
+        else:
+            out.write_text(as_csv(answers), encoding="utf-8")
+        print(f"Wrote {out}: {answers.overall:.0%} of the {answers.title} answered or not applicable")
         return 0
 
     return asyncio.run(run())
@@ -354,6 +378,14 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="xlsx", choices=["json", "csv", "xlsx", "html"])
     r.add_argument("--output", default=None, help="file to write (default: a name in this folder)")
     r.set_defaults(func=_records)
+    rp = sub.add_parser("ropa", help="write a regulator's record-of-processing template (UK ICO, Ireland's DPC, "
+                        "France's CNIL) answered from the register, as XLSX or CSV")
+    rp.add_argument("--organization", required=True, help="the organisation's slug")
+    rp.add_argument("--template", required=True, choices=["uk-ico", "ie-dpc", "fr-cnil"])
+    rp.add_argument("--role", default="all", choices=["controller", "processor", "all"])
+    rp.add_argument("--format", default="xlsx", choices=["xlsx", "csv"])
+    rp.add_argument("--output", default=None, help="file to write (default: a name in this folder)")
+    rp.set_defaults(func=_ropa)
     x = sub.add_parser("export", help="write an organisation's whole inventory: the seed/ format (yaml), Fides "
                        "manifests (fides), the registry's workbook (xlsx), its Activities sheet (csv) or the ICO's "
                        "layout (ico, a workbook)")

@@ -152,6 +152,52 @@ class DocumentKind(str, Enum):
     OTHER = "OTHER"
 
 
+class SystemKind(str, Enum):
+    """What kind of application or data store a system is."""
+
+    DATABASE = "DATABASE"
+    SAAS_APPLICATION = "SAAS_APPLICATION"
+    INTERNAL_APPLICATION = "INTERNAL_APPLICATION"
+    FILE_STORE = "FILE_STORE"
+    DATA_WAREHOUSE = "DATA_WAREHOUSE"
+    BACKUP = "BACKUP"
+    EMAIL = "EMAIL"
+    PAPER_RECORDS = "PAPER_RECORDS"
+    OTHER = "OTHER"
+
+
+class DataSourceKind(str, Enum):
+    """Where personal data comes from (GDPR Art 13, 14(2)(f))."""
+
+    DATA_SUBJECT = "DATA_SUBJECT"
+    THIRD_PARTY = "THIRD_PARTY"
+    PUBLICLY_AVAILABLE = "PUBLICLY_AVAILABLE"
+
+
+class Art22Exception(str, Enum):
+    """The ground on which a solely automated decision with legal or similarly significant effect is allowed,
+    GDPR Art 22(2)."""
+
+    CONTRACT = "CONTRACT"
+    AUTHORISED_BY_LAW = "AUTHORISED_BY_LAW"
+    EXPLICIT_CONSENT = "EXPLICIT_CONSENT"
+
+
+class DocumentLinkKind(str, Enum):
+    """A document that shows accountability (GDPR Art 5(2)) for a processing activity."""
+
+    PRIVACY_POLICY = "PRIVACY_POLICY"
+    PRIVACY_NOTICE = "PRIVACY_NOTICE"
+    LIA = "LIA"
+    DPIA = "DPIA"
+    OTHER_IMPACT_ASSESSMENT = "OTHER_IMPACT_ASSESSMENT"
+    PROCESSOR_CONTRACT = "PROCESSOR_CONTRACT"
+    CONSENT_RECORD = "CONSENT_RECORD"
+    BREACH_REGISTER = "BREACH_REGISTER"
+    RETENTION_POLICY = "RETENTION_POLICY"
+    JOINT_CONTROLLER_ARRANGEMENT = "JOINT_CONTROLLER_ARRANGEMENT"
+
+
 class Severity(str, Enum):
     """How serious a finding is, most serious first."""
 

@@ -138,6 +138,11 @@ RETENTION_RULE = RecordKind(
 SECURITY_MEASURE = RecordKind(
     "security_measures", m.SecurityMeasure, "security measure", Scope.ORGANIZATION, ("organization", "key"),
     ("organization", "key"))
+SYSTEM = RecordKind(
+    "systems", m.System, "system", Scope.ORGANIZATION, ("organization", "key"), ("organization", "key"),
+    references=(Reference("hosted_by", "recipients"), Reference("locations", "countries", Style.ID),
+                Reference("data_categories", "data_categories", Style.ID),
+                Reference("security_measures", "security_measures")))
 PROCESSING_ACTIVITY = RecordKind(
     "processing_activities", m.ProcessingActivity, "processing activity", Scope.ORGANIZATION,
     ("organization", "key"), ("organization", "key"),
@@ -151,11 +156,14 @@ PROCESSING_ACTIVITY = RecordKind(
         Reference("transfers", "transfers"),
         Reference("retention_rules", "retention_rules"),
         Reference("security_measures", "security_measures"),
+        Reference("systems", "systems"),
+        Reference("recipient_categories.recipient", "recipients"),
+        Reference("recipient_categories.data_categories", "data_categories", Style.ID),
     ))
 
 KINDS: tuple[RecordKind, ...] = (
     COUNTRY, LEGAL_BASIS, TRANSFER_MECHANISM, ORGANIZATION, DATA_CATEGORY, DATA_SUBJECT, PURPOSE, RECIPIENT,
-    TRANSFER, RETENTION_RULE, SECURITY_MEASURE, PROCESSING_ACTIVITY,
+    TRANSFER, RETENTION_RULE, SECURITY_MEASURE, SYSTEM, PROCESSING_ACTIVITY,
 )
 """Every kind, each after the kinds it refers to."""
 
@@ -192,6 +200,27 @@ def values_at(obj: Any, path: str, prefix: str = "") -> Iterator[tuple[str, str]
             yield from values_at(v, rest, p)
         else:
             yield p, str(v)
+
+
+def category_paths(kind: RecordKind) -> list[str]:
+    """The dotted paths of a kind's fields that name data categories (`recipient_categories.data_categories`)."""
+    return [r.path for r in kind.references if r.target == "data_categories"]
+
+
+def map_at(data: Any, path: str, fn: Any) -> Any:
+    """A plain mapping (as decoded from YAML or input, or encoded for export) with `fn` applied to the list of
+    strings at a dotted path, through nested mappings and lists; other values are left as they are."""
+    if not isinstance(data, dict):
+        return data
+    head, _, rest = path.partition(".")
+    if head not in data:
+        return data
+    value = data[head]
+    if rest:
+        new = [map_at(v, rest, fn) for v in value] if isinstance(value, list) else map_at(value, rest, fn)
+    else:
+        new = fn(value) if isinstance(value, list) else value
+    return {**data, head: new}
 
 
 def target_id(ref: Reference, organization: str | None, value: str) -> str:

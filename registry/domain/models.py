@@ -10,16 +10,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from registry.domain.durations import add_to
 from registry.domain.enums import (
     AccessRole,
     Adequacy,
     Applicability,
+    Art22Exception,
     CcpaCategory,
     ChangeKind,
     CommitmentKind,
     ConsentMechanism,
+    DataSourceKind,
     DestinationKind,
     DocumentKind,
+    DocumentLinkKind,
     DpaStatus,
     Framework,
     GeographicExtent,
@@ -28,6 +32,7 @@ from registry.domain.enums import (
     Role,
     SpecialCategory,
     SubprocessorAuthorisation,
+    SystemKind,
 )
 
 
@@ -275,6 +280,8 @@ class Organization:
     contacts: list[Contact] = field(default_factory=list)
     dpo: Person | None = None
     representative: Person | None = None
+    uk_representative: Person | None = None
+    """The representative in the UK (UK GDPR Art 27), for a controller established outside the UK."""
     minimum_age: AgeLimit | None = None
     commitments: list[Commitment] = field(default_factory=list)
     subprocessor_notice_period: str | None = None
@@ -448,6 +455,44 @@ class SecurityMeasure:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """Who answers for a system: the department, a person or role, and how to reach them."""
+
+    department: str | None = None
+    person: str | None = None
+    """A person's name or a role, e.g. "Head of IT"."""
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class System:
+    """An application or data store that holds personal data: where the data lives, who hosts it, and where."""
+
+    organization: str
+    key: str
+    name: str
+    description: str | None = None
+    kind: SystemKind = SystemKind.OTHER
+    hosted_by: str | None = None
+    """Key of the recipient (a subprocessor) that hosts it; null when the organisation hosts it itself or it is
+    not known."""
+    locations: list[str] = field(default_factory=list)
+    """Codes of the countries (or international organisations) where the data is stored or processed."""
+    data_categories: list[str] = field(default_factory=list)
+    owner: Owner | None = None
+    security_measures: list[str] = field(default_factory=list)
+    source: Source | None = None
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
+
+@dataclass(frozen=True)
 class BasisAssignment:
     """A lawful basis (or Art 9(2) condition) relied on for a purpose, as the document states it."""
 
@@ -484,6 +529,68 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class RecipientShare:
+    """Which categories of personal data one recipient of an activity receives."""
+
+    recipient: str
+    data_categories: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where the personal data of an activity comes from (Art 14(2)(f)): the person, a named third party, or
+    publicly available sources."""
+
+    kind: DataSourceKind
+    name: str | None = None
+    """For a third party: who it is."""
+    description: str | None = None
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class AutomatedDecisionBasis:
+    """The footing of solely automated decision-making with legal or similarly significant effect (Art 22)."""
+
+    exception: Art22Exception | None = None
+    """The Art 22(2) ground that allows it."""
+    safeguards: list[str] = field(default_factory=list)
+    """Measures that protect the person (Art 22(3)): human intervention, expressing a view, contesting it."""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class JointController:
+    """A controller that decides with the organisation why and how an activity's data is processed (Art 26)."""
+
+    name: str
+    contact: str | None = None
+    responsibilities: str | None = None
+    """The essence of the arrangement: who does what (Art 26(1), 26(2))."""
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    """Where a document that shows accountability is kept: an absolute http(s) URL or a `registry:` reference."""
+
+    kind: DocumentLinkKind
+    location: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """When the entry was last reviewed, and by whom."""
+
+    date: dt.date
+    by: str
+
+
+DEFAULT_REVIEW_INTERVAL = "P12M"
+
+
+@dataclass(frozen=True)
 class ProcessingActivity:
     """An entry of the record of processing activities (GDPR Art 30)."""
 
@@ -517,6 +624,27 @@ class ProcessingActivity:
     transfers: list[str] = field(default_factory=list)
     retention_rules: list[str] = field(default_factory=list)
     security_measures: list[str] = field(default_factory=list)
+    systems: list[str] = field(default_factory=list)
+    """Keys of the systems (applications, data stores) the activity uses."""
+    recipient_categories: list[RecipientShare] = field(default_factory=list)
+    """For each recipient: the categories of personal data it receives."""
+    # Accountability (Art 5(2), 24): who answers for the entry, where the data comes from, and the proof.
+    department: str | None = None
+    data_stewards: list[Person] = field(default_factory=list)
+    data_sources: list[DataSource] = field(default_factory=list)
+    automated_decision_basis: AutomatedDecisionBasis | None = None
+    schedule1_condition: str | None = None
+    """UK: the Data Protection Act 2018 Schedule 1 condition relied on for Art 9 or Art 10 data, where one is
+    needed."""
+    has_joint_controllers: bool | None = None
+    """Whether others decide with the organisation why and how; null where not assessed."""
+    joint_controllers: list[JointController] = field(default_factory=list)
+    document_links: list[DocumentLink] = field(default_factory=list)
+    retention_followed: Fact | None = None
+    """Whether the processing keeps to the retention policy; the detail says why not, where it does not."""
+    last_review: Review | None = None
+    review_interval: str = DEFAULT_REVIEW_INTERVAL
+    """How often the entry is reviewed, as an ISO 8601 duration (default every 12 months)."""
     source: Source | None = None
 
     version: int = 0
@@ -526,6 +654,20 @@ class ProcessingActivity:
     @property
     def id(self) -> str:
         return scoped_id(self.organization, self.key)
+
+    def links(self, kind: DocumentLinkKind) -> list[DocumentLink]:
+        """The document links of one kind."""
+        return [d for d in self.document_links if d.kind == kind]
+
+    def review_due(self) -> dt.date | None:
+        """When the next review is due: the last review plus the review interval; None when no review is recorded
+        (or the date would fall beyond the calendar)."""
+        if self.last_review is None:
+            return None
+        try:
+            return add_to(dt.datetime.combine(self.last_review.date, dt.time()), self.review_interval).date()
+        except (ValueError, OverflowError):
+            return None
 
 
 @dataclass(frozen=True)

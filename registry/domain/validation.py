@@ -13,9 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from registry.domain import models as m
-from registry.domain.durations import is_iso_duration
+from registry.domain.durations import approximate_days, is_iso_duration
+from registry.domain.enums import DataSourceKind
 from registry.domain.errors import Problem
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import (
@@ -30,6 +32,8 @@ from registry.domain.kinds import (
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REGISTRY_REFERENCE = re.compile(r"^registry:[A-Za-z0-9][A-Za-z0-9._/#-]*$")
+"""A document kept in a document registry rather than on the web: `registry:<register>/<id>`."""
 CATEGORY_KEY = re.compile(r"^[a-z0-9_]+(?:\.[a-z0-9_]+)*$")
 
 
@@ -167,7 +171,56 @@ def _processing_activity(a: m.ProcessingActivity, known: Known, p: str) -> list[
                         "a lawful basis, not an Art 9(2) condition"
                     problems.append(Problem(_join(p, f"purposes[{i}].{field}[{j}].basis"),
                                             f"'{b.basis}' is not {want}", "WRONG_BASIS_KIND"))
+    return problems + _accountability(a, p)
+
+
+def document_location_problem(location: str) -> str | None:
+    """Why a document link's location is not an absolute http(s) URL or a `registry:` reference; None when it is."""
+    if REGISTRY_REFERENCE.match(location):
+        return None
+    parsed = urlsplit(location)
+    if parsed.scheme in ("http", "https") and parsed.netloc and " " not in location:
+        return None
+    return (f"'{location}' is neither an absolute http(s) URL (https://host/path) nor a registry reference "
+            "(registry:<register>/<id>, e.g. registry:dpo-register/LIA-2026-07); give where the document is kept")
+
+
+MAX_REVIEW_INTERVAL_DAYS = 3653
+"""Ten years: an entry reviewed less often is not being kept up to date."""
+
+
+def _accountability(a: m.ProcessingActivity, p: str) -> list[Problem]:
+    problems = _period(_join(p, "review_interval"), a.review_interval)
+    days = approximate_days(a.review_interval)
+    if not problems and (days is None or not 1 <= days <= MAX_REVIEW_INTERVAL_DAYS):
+        problems.append(Problem(_join(p, "review_interval"), f"'{a.review_interval}' is not an interval between a "
+                                "day and ten years; write e.g. P12M or P6M", "INVALID_DURATION"))
+    for i, d in enumerate(a.document_links):
+        why = document_location_problem(d.location)
+        if why:
+            problems.append(Problem(_join(p, f"document_links[{i}].location"), why, "INVALID_LOCATION"))
+    for i, s in enumerate(a.data_sources):
+        if s.kind == DataSourceKind.THIRD_PARTY and not (s.name or "").strip():
+            problems.append(Problem(_join(p, f"data_sources[{i}].name"), "a third-party source needs the name of the "
+                                    "third party (Art 14(2)(f)); give it, or use PUBLICLY_AVAILABLE", "EMPTY"))
+    for i, j in enumerate(a.joint_controllers):
+        problems += _empty(_join(p, f"joint_controllers[{i}].name"), j.name, "joint controller's name",
+                           "name the other controller")
+    if a.has_joint_controllers is False and a.joint_controllers:
+        problems.append(Problem(_join(p, "has_joint_controllers"), "the activity says it has no joint controller but "
+                                "names some; set hasJointControllers to true or remove them", "CONTRADICTION"))
+    shared = [r.recipient for r in a.recipient_categories]
+    problems += duplicates(_join(p, "recipient_categories"), shared)
+    for i, r in enumerate(a.recipient_categories):
+        if r.recipient not in a.recipients:
+            problems.append(Problem(_join(p, f"recipient_categories[{i}].recipient"), f"'{r.recipient}' is not one of "
+                                    "the activity's recipients; link it first (recipients) or fix the key",
+                                    "NOT_LINKED"))
     return problems
+
+
+def _system(s: m.System, known: Known, p: str) -> list[Problem]:
+    return _empty(_join(p, "name"), s.name, "name", "name the system as the organisation knows it")
 
 
 def _retention_rule(r: m.RetentionRule, known: Known, p: str) -> list[Problem]:
@@ -179,6 +232,7 @@ KIND_RULES: dict[str, Callable[[Any, Known, str], list[Problem]]] = {
     "data_categories": _data_category,
     "processing_activities": _processing_activity,
     "retention_rules": _retention_rule,
+    "systems": _system,
 }
 """The invariants particular to a kind, beyond keys, references and sources."""
 

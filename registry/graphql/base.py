@@ -13,11 +13,14 @@ from registry.domain import models as m
 from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums below
     Adequacy,
     Applicability,
+    Art22Exception,
     CcpaCategory,
     CommitmentKind,
     ConsentMechanism,
+    DataSourceKind,
     DestinationKind,
     DocumentKind,
+    DocumentLinkKind,
     DpaStatus,
     Framework,
     MechanismKind,
@@ -26,6 +29,7 @@ from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums bel
     Severity,
     SpecialCategory,
     SubprocessorAuthorisation,
+    SystemKind,
 )
 from registry.graphql.context import Info
 from registry.graphql.enums import expose
@@ -51,6 +55,12 @@ expose(e.SubprocessorAuthorisation,
 )
 expose(e.CommitmentKind, description="The kind of time-bound promise a policy makes.")
 expose(e.DocumentKind, description="The kind of published document.")
+expose(e.SystemKind, description="What kind of application or data store a system is.")
+expose(e.DataSourceKind, description="Where personal data comes from: the person, a named third party, or public "
+       "sources (Art 13, 14).")
+expose(e.Art22Exception, description="The Art 22(2) ground that allows solely automated decisions with legal or "
+       "similarly significant effect.")
+expose(e.DocumentLinkKind, description="A document that shows accountability for an activity (Art 5(2)).")
 expose(e.Severity, description="How serious a finding is: HIGH, MEDIUM, LOW, INFO.")
 expose(e.Applicability, description="Whether a law applies to an organisation: APPLIES, DOES_NOT_APPLY, "
                 "UNDETERMINED (its rules are not run; a finding asks the question).")

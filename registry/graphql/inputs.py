@@ -30,6 +30,10 @@ FIELD_DOCS = {
     "contacts": "Published contacts.",
     "dpo": "Data protection officer, where one is named.",
     "representative": "EU representative (Art 27), where one is named.",
+    "uk_representative": "Representative in the UK (UK GDPR Art 27), where the organisation is established outside "
+                         "the UK and one is named.",
+    "schedule1_condition": "UK only: the Data Protection Act 2018 Schedule 1 condition relied on for Art 9 or Art 10 "
+                           "data, where one is needed (e.g. para 1, employment).",
     "minimum_age": "Minimum age of users, where stated.",
     "commitments": "Time-bound promises (rights responses, breach notices, notice of changes).",
     "subprocessor_notice_period": "ISO 8601 notice period before a new subprocessor takes effect, e.g. P30D.",
@@ -134,6 +138,34 @@ FIELD_DOCS = {
     "ccpa_sensitive": "True when also sensitive personal information under CCPA 1798.140(ae).",
     "highly_personal": "True for data of a highly personal nature (financial, location, communications, "
                        "identity documents: WP248 criterion 4).",
+    "hosted_by": "Key of the recipient (subprocessor) that hosts the system; null when hosted by the organisation "
+                 "itself or not known.",
+    "locations": "Codes of the countries (or international organisations) where the data is stored or processed "
+                 "(see `countries`).",
+    "owner": "Who answers for the system: department, person or role, contact.",
+    "department": "The department (business function) responsible.",
+    "person": "A person's name or a role, e.g. Head of IT.",
+    "contact": "How to reach them: email, phone or address.",
+    "systems": "Keys of the systems (applications, data stores) the activity uses.",
+    "recipient_categories": "For each recipient of the activity: the data categories it receives.",
+    "data_stewards": "The designated data stewards of the activity.",
+    "data_sources": "Where the personal data comes from: the person, a named third party, or public sources.",
+    "automated_decision_basis": "For automated decisions: the Art 22(2) ground and the safeguards (Art 22(3)).",
+    "has_joint_controllers": "Whether another controller decides with the organisation why and how the data is "
+                             "processed (Art 26); null where not assessed.",
+    "joint_controllers": "The joint controllers, each with the essence of the arrangement (Art 26).",
+    "document_links": "Where the documents that show accountability are kept (privacy notice, LIA, DPIA, processor "
+                      "contract, record of consent, breach register, retention policy).",
+    "retention_followed": "Whether the processing keeps to the retention policy; the detail says why not.",
+    "last_review": "When the entry was last reviewed, and by whom.",
+    "review_interval": "How often the entry is reviewed, as an ISO 8601 duration (default P12M, every 12 months).",
+    "exception": "The Art 22(2) ground: contract, authorised by law, or explicit consent.",
+    "safeguards": "Measures that protect the person (Art 22(3)): human intervention, expressing a view, contesting "
+                  "the decision.",
+    "responsibilities": "The essence of the arrangement: who does what (Art 26(1), (2)).",
+    "location": "An absolute http(s) URL, or a registry reference written registry:<register>/<id>.",
+    "date": "Date (YYYY-MM-DD).",
+    "by": "Who: a person's name or a role.",
 }
 NOT_EDITABLE = ("version", "archived")
 IMMUTABLE = ("organization", "key", "slug")

@@ -12,6 +12,7 @@ from registry.graphql.context import Info
 from registry.graphql.errors import user_error
 from registry.graphql.inventory.activity import ProcessingActivity
 from registry.graphql.inventory.records import Recipient
+from registry.graphql.inventory.systems import System
 from registry.graphql.paging import check_page_size, decode_cursor, encode_cursor
 from registry.graphql.prefetch import prefetch_activities
 from registry.services import search
@@ -46,6 +47,12 @@ class ProcessingActivityConnection(Connection[ProcessingActivity]):
 @strawberry.type(description="A page of subprocessors and service providers in the order of their IDs (Relay "
                  "connection).")
 class SubprocessorConnection(Connection[Recipient]):
+    pass
+
+
+@strawberry.type(description="A page of systems (applications and data stores) in the order of their IDs (Relay "
+                 "connection).")
+class SystemConnection(Connection[System]):
     pass
 
 
@@ -97,4 +104,11 @@ async def subprocessors_page(info: Info, query_args: dict[str, Any], first: int,
     page = await _read_page(info, "subprocessor", repo, search.subprocessor_query, query_args, first, after)
     connection: SubprocessorConnection = _connection(SubprocessorConnection, "subprocessor", page,
                                                      Recipient.from_domain, repo)
+    return connection
+
+
+async def systems_page(info: Info, query_args: dict[str, Any], first: int, after: str | None) -> SystemConnection:
+    repo = info.context.repos.systems
+    page = await _read_page(info, "system", repo, search.system_query, query_args, first, after)
+    connection: SystemConnection = _connection(SystemConnection, "system", page, System.from_domain, repo)
     return connection

@@ -116,6 +116,13 @@ async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActiv
             level1.add("retention_rules", scoped(a, a.retention_rules))
         if "securityMeasures" in tree:
             level1.add("security_measures", scoped(a, a.security_measures))
+        if "systems" in tree:
+            level1.add("systems", scoped(a, a.systems))
+        shares = tree.get("recipientCategories", {})
+        if "recipient" in shares:
+            level1.add("recipients", scoped(a, (r.recipient for r in a.recipient_categories)))
+        if "dataCategories" in shares:
+            level1.add("data_categories", (c for r in a.recipient_categories for c in r.data_categories))
         if "lawfulBases" in tree:
             level1.add("legal_bases", (b.basis for p in a.purposes for b in p.lawful_bases))
         purposes = tree.get("purposes", {})
@@ -140,6 +147,16 @@ async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActiv
             level2.add("transfer_mechanisms", [t.mechanism])
         if "recipient" in transfers:
             level2.add("recipients", [m.scoped_id(t.organization, t.recipient) if t.recipient else None])
+    systems = tree.get("systems", {})
+    for s in read.get("systems", []):
+        if "locations" in systems:
+            level2.add("countries", s.locations)
+        if "dataCategories" in systems:
+            level2.add("data_categories", s.data_categories)
+        if "hostedBy" in systems:
+            level2.add("recipients", [m.scoped_id(s.organization, s.hosted_by) if s.hosted_by else None])
+        if "securityMeasures" in systems:
+            level2.add("security_measures", (m.scoped_id(s.organization, k) for k in s.security_measures))
     if "dataCategories" in tree.get("retentionRules", {}):
         level2.add("data_categories", (c for r in read.get("retention_rules", []) for c in r.data_categories))
     await level2.run(info.context.loaders)

@@ -19,7 +19,17 @@ from typing import Any
 from registry.domain import models as m
 from registry.domain.errors import Problem
 from registry.domain.history import Operation
-from registry.domain.kinds import BY_COLLECTION, INVENTORY, RecordKind, Scope, category_id, kind_of, referrers
+from registry.domain.kinds import (
+    BY_COLLECTION,
+    INVENTORY,
+    RecordKind,
+    Scope,
+    category_id,
+    category_paths,
+    kind_of,
+    map_at,
+    referrers,
+)
 from registry.domain.validation import KnownRecords, references, sources, validate_record, wanted
 from registry.services.notices import subprocessor_changes
 from registry.storage.codec import DecodeError, decode, encode
@@ -144,9 +154,14 @@ class Editor:
                             and c.organization is None) if isinstance(k, str) else k for k in keys]
 
     async def _decode(self, kind: RecordKind, data: dict[str, Any], categories: bool) -> tuple[Any, list[Problem]]:
-        if categories and isinstance(data.get("data_categories"), list):
-            data["data_categories"] = await self._category_ids(data.get("organization") or "",
-                                                               data["data_categories"])
+        if categories:
+            for path in category_paths(kind):
+                named: list[Any] = []
+                map_at(data, path, named.extend)
+                ids = dict(zip(map(str, named), await self._category_ids(data.get("organization") or "", named),
+                               strict=True))
+                data = map_at(data, path, lambda ks, ids=ids: [ids.get(k, k) if isinstance(k, str) else k
+                                                               for k in ks])
         try:
             return decode(kind.cls, data, strict=True), []
         except DecodeError as e:
@@ -218,7 +233,8 @@ class Editor:
                                      "to be used again.", "ARCHIVED")])
         data = {k: v for k, v in encode(current).items() if k not in NOT_EDITABLE}
         data.update(changes)
-        record, problems = await self._decode(kind, data, categories="data_categories" in changes)
+        record, problems = await self._decode(kind, data, categories=bool(changes.keys() & {
+            p.split(".", 1)[0] for p in category_paths(kind)}))
         if problems:
             return _refused(problems)
         return await self.save(kind, current, record, version, actor, doc)

@@ -12,7 +12,12 @@ import datetime as dt
 
 from registry.domain.findings import Finding
 from registry.domain.inventory import Inventory, ReferenceData
-from registry.services import rules_basis, rules_processors, rules_transfers  # noqa: F401 - they register rules
+from registry.services import (  # noqa: F401 - they register rules
+    accountability_findings,
+    rules_basis,
+    rules_processors,
+    rules_transfers,
+)
 from registry.services.rulebook import RULES, Governing, Register, Rule
 
 __all__ = ["RULES", "Rule", "find"]

@@ -10,7 +10,7 @@ import yaml
 from registry.domain import models as m
 from registry.domain.errors import InvalidInventory, Problem
 from registry.domain.inventory import Inventory, ReferenceData
-from registry.domain.kinds import DATA_CATEGORY, INVENTORY, category_id
+from registry.domain.kinds import DATA_CATEGORY, INVENTORY, category_id, category_paths, map_at
 from registry.storage.codec import DecodeError, decode
 
 LISTS = [k for k in INVENTORY if k is not DATA_CATEGORY]
@@ -148,9 +148,8 @@ def inventory_from_mapping(data: Any, where: str, reference: ReferenceData) -> I
                 if not isinstance(raw, dict):
                     raise DecodeError(f"{name}[{i}]: expected a mapping")
                 raw = {**raw, "organization": slug}
-                if "data_categories" in raw and isinstance(raw["data_categories"], list):
-                    raw["data_categories"] = [category(k) if isinstance(k, str) else k
-                                              for k in raw["data_categories"]]
+                for path in category_paths(kind):
+                    raw = map_at(raw, path, lambda ks: [category(k) if isinstance(k, str) else k for k in ks])
                 items.append(decode(cls, raw, strict=True, where=f"{name}[{i}]"))
             lists[name] = items
     except DecodeError as e:

@@ -14,7 +14,7 @@ from typing import Any
 
 from registry.domain.errors import InvalidInventory
 from registry.domain.inventory import Inventory
-from registry.domain.kinds import INVENTORY, ORGANIZATION
+from registry.domain.kinds import INVENTORY, ORGANIZATION, category_paths, map_at
 from registry.domain.validation import validate_inventory
 from registry.services.editing import Editor
 from registry.services.inventory_files import LISTS, inventory_from_mapping
@@ -49,8 +49,8 @@ def export_mapping(inv: Inventory) -> dict[str, Any]:
         items = []
         for r in inv.of(kind):
             d = _clean(type(r), encode(r))
-            if "data_categories" in d:
-                d["data_categories"] = keys(d["data_categories"])
+            for path in category_paths(kind):
+                d = map_at(d, path, keys)
             items.append(d)
         out[kind.collection] = items
     return out

@@ -6,12 +6,14 @@ Every field the article lists is present; where the register holds nothing for i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from registry.domain import models as m
 from registry.domain.durations import in_words
 from registry.domain.enums import Role
 from registry.domain.inventory import Inventory, ReferenceData
+from registry.services import ropa
 
 NOT_RECORDED = "Not recorded"
 
@@ -105,6 +107,39 @@ def _inferred(inv: Inventory) -> list[str]:
     return out
 
 
+ACCOUNTABILITY = [
+    ("26", "Joint controllers and the essence of the arrangement", "joint_controllers", False),
+    ("30(1)(d)", "Data categories each recipient receives", "recipient_categories", False),
+    ("5(2)", "Systems and where the data is located", "locations", True),
+    ("5(2)", "Responsible department", "department", True),
+    ("5(2)", "Data stewards", "stewards", True),
+    ("14(2)(f)", "Sources of the personal data", "data_sources", False),
+    ("22", "Profiling and solely automated decisions", "adm_or_profiling", False),
+    ("22(2)", "Ground and safeguards of automated decisions", "adm_basis", False),
+    ("12-22", "Rights that apply", "rights", False),
+    ("5(1)(e)", "Keeps to the retention policy", "retention_adherence", False),
+    ("5(1)(e)", "Why not", "retention_reason", False),
+    ("5(2)", "Last review", "last_review", True),
+]
+"""Accountability facts the record shows after Art 30's own fields: (article, label, template topic, also in the
+processor record). The text is the templates' answer, so the record and the templates say the same."""
+
+DOCUMENTS = "Documents (privacy notice, LIA, DPIA, processor contract, record of consent, breach register, retention " \
+    "policy)"
+
+
+def _accountability(reg: ropa.Register, a: m.ProcessingActivity, processor: bool) -> list[RecordField]:
+    out = []
+    for point, label, topic, for_processor in ACCOUNTABILITY:
+        if processor and not for_processor:
+            continue
+        answer = ropa.ANSWERERS[topic](reg, a)
+        out.append(RecordField(point, label, [answer.text] if answer.text else []))
+    links = [f"{d.kind.value.replace('_', ' ').lower()}: {d.location}" for d in a.document_links]
+    out.append(RecordField("5(2)", DOCUMENTS, links))
+    return out
+
+
 def records_of_processing(inv: Inventory, ref: ReferenceData, role: Role) -> RecordsOfProcessing:
     """The controller record (role CONTROLLER or JOINT_CONTROLLER) or the processor record (PROCESSOR)."""
     org = inv.organization
@@ -129,9 +164,12 @@ def records_of_processing(inv: Inventory, ref: ReferenceData, role: Role) -> Rec
         return f"{dest}: {how}"
 
     activities = [a for a in inv.processing_activities if (a.role == Role.PROCESSOR) == processor]
+    reg = ropa.Register(inv, ref, dt.date.today())
     entries = []
     for a in activities:
-        measures_text = [measures[k].description for k in a.security_measures if k in measures]
+        used = [k for s in a.systems if s in reg.systems for k in reg.systems[s].security_measures]
+        measures_text = [measures[k].description for k in dict.fromkeys([*a.security_measures, *used])
+                         if k in measures]
         transfer_items = [transfer_text(k) for k in a.transfers if k in transfers]
         if processor:
             fields = [
@@ -164,7 +202,7 @@ def records_of_processing(inv: Inventory, ref: ReferenceData, role: Role) -> Rec
                 RecordField("30(1)(g)", "General description of the technical and organisational security measures",
                             measures_text),
             ]
-        entries.append(RecordEntry(a.id, a.name, fields))
+        entries.append(RecordEntry(a.id, a.name, fields + _accountability(reg, a, processor)))
 
     if processor:
         header = [

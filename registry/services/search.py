@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from registry.domain import models as m
-from registry.domain.enums import RecipientKind, Role
+from registry.domain.enums import RecipientKind, Role, SystemKind
 from registry.storage.repositories import Identified, Repository
 
 T = TypeVar("T", bound=Identified)
@@ -76,6 +76,22 @@ def subprocessor_query(organization: str | None = None, text: str | None = None,
         {"organization": organization} if organization else None,
         _text(text, ("name", "key", "services")),
         {"countries": country.upper()} if country else None,
+    )
+
+
+def system_query(organization: str | None = None, text: str | None = None, kind: SystemKind | None = None,
+                 location: str | None = None, data_category: str | None = None) -> dict[str, Any]:
+    """Live systems matching every given filter; `location` is a country (or international organisation) code,
+    `data_category` a taxonomy key (or, with `organization`, one of its own categories' keys)."""
+    categories = [data_category, m.scoped_id(organization, data_category)] if organization and data_category \
+        else [data_category]
+    return _all(
+        {"archived": {"$ne": True}},
+        {"organization": organization} if organization else None,
+        _text(text, ("name", "key", "description")),
+        {"kind": kind.value} if kind else None,
+        {"locations": location.upper()} if location else None,
+        {"data_categories": {"$in": categories}} if data_category else None,
     )
 
 

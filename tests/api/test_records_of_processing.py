@@ -21,7 +21,18 @@ CONTROLLER_COLUMNS = [
     "Transfers to a third country or an international organisation (Art 30(1)(e))",
     "Envisaged time limits for erasure (Art 30(1)(f))",
     "General description of the technical and organisational security measures (Art 30(1)(g))",
+    "Joint controllers and the essence of the arrangement (Art 26)",
+    "Data categories each recipient receives (Art 30(1)(d))", "Systems and where the data is located (Art 5(2))",
+    "Responsible department (Art 5(2))", "Data stewards (Art 5(2))", "Sources of the personal data (Art 14(2)(f))",
+    "Profiling and solely automated decisions (Art 22)", "Ground and safeguards of automated decisions (Art 22(2))",
+    "Rights that apply (Art 12-22)", "Keeps to the retention policy (Art 5(1)(e))", "Why not (Art 5(1)(e))",
+    "Last review (Art 5(2))",
+    "Documents (privacy notice, LIA, DPIA, processor contract, record of consent, breach register, retention policy) "
+    "(Art 5(2))",
 ]
+
+ACCOUNTABILITY_ARTICLES = ["Art 26", "Art 30(1)(d)", "Art 5(2)", "Art 5(2)", "Art 5(2)", "Art 14(2)(f)", "Art 22",
+                           "Art 22(2)", "Art 12-22", "Art 5(1)(e)", "Art 5(1)(e)", "Art 5(2)", "Art 5(2)"]
 
 Q = """query($org: String!, $role: Role!) { recordsOfProcessing(organization: $org, role: $role) {
   article header { article field value recorded } entries { activity fields { article field value recorded } }
@@ -37,7 +48,10 @@ async def test_controller_record_lists_every_field_and_says_what_is_missing(gql:
     for entry in rec["entries"]:
         assert [f["article"] for f in entry["fields"]] == [
             "Art 30(1)(b)", "Art 30(1)(c)", "Art 30(1)(c)", "Art 30(1)(d)", "Art 30(1)(e)", "Art 30(1)(f)",
-            "Art 30(1)(g)"]
+            "Art 30(1)(g)", *ACCOUNTABILITY_ARTICLES]
+        # The documents are silent on the accountability facts: the record says so instead of guessing.
+        review = next(f for f in entry["fields"] if f["field"] == "Last review")
+        assert review == {"article": "Art 5(2)", "field": "Last review", "value": "Not recorded", "recorded": False}
     support = next(e for e in rec["entries"] if e["activity"] == "Customer support")
     purposes = next(f for f in support["fields"] if f["article"] == "Art 30(1)(b)")
     assert "no lawful basis recorded" in purposes["value"]

@@ -16,8 +16,10 @@ import pytest
 from registry.domain import models as m
 from registry.domain.enums import (
     Applicability,
+    Art22Exception,
     CommitmentKind,
     ConsentMechanism,
+    DocumentLinkKind,
     DpaStatus,
     Framework,
     GeographicExtent,
@@ -115,6 +117,19 @@ def processor(inv: Inventory, **kw: object) -> Inventory:
 def cookies(mechanism: ConsentMechanism) -> Inventory:
     b = m.BasisAssignment("GDPR:consent", consent_mechanism=m.ConsentEvidence(mechanism, SRC))
     return act(basis(base(), b), data_categories=["user.device.cookie_id"])
+
+
+def system(inv: Inventory, *locations: str) -> Inventory:
+    """The activity uses a system whose data sits in `locations`."""
+    return act(replace(inv, systems=[m.System(ORG, "crm", "CRM", locations=list(locations))]), systems=["crm"])
+
+
+def linked(inv: Inventory, kind: DocumentLinkKind, location: str) -> Inventory:
+    return act(inv, document_links=[m.DocumentLink(kind, location)])
+
+
+ADM = m.Fact(True, "credit limits set by a model")
+JOINT = dict(role=Role.JOINT_CONTROLLER, has_joint_controllers=True)
 
 
 @dataclass(frozen=True)
@@ -279,6 +294,49 @@ SCENARIOS = [
     Scenario("a processor with no breach notice to its controller", "GDPR Art 33(2)",
              "NO_BREACH_NOTICE_TO_CONTROLLER", lambda: org(processor(base()), commitments=[]),
              lambda: processor(base())),
+    # Accountability facts (registry/services/accountability_findings.py).
+    Scenario("an entry not reviewed within its interval", "GDPR Art 5(2), 24(1)", "REVIEW_OVERDUE",
+             lambda: act(base(), last_review=m.Review(dt.date(2025, 11, 1), "DPO")),
+             lambda: act(base(), last_review=m.Review(dt.date(2025, 12, 1), "DPO"))),
+    Scenario("a six-monthly review overdue", "GDPR Art 5(2), 24(1)", "REVIEW_OVERDUE",
+             lambda: act(base(), last_review=m.Review(dt.date(2026, 5, 1), "DPO"), review_interval="P6M"),
+             lambda: act(base(), last_review=m.Review(dt.date(2026, 5, 1), "DPO"))),
+    Scenario("solely automated decisions without an Art 22(2) ground or safeguards", "GDPR Art 22(2), 22(3)",
+             "AUTOMATED_DECISIONS_WITHOUT_ART22_FOOTING",
+             lambda: act(base(), automated_decisions=ADM,
+                         automated_decision_basis=m.AutomatedDecisionBasis(Art22Exception.CONTRACT)),
+             lambda: act(base(), automated_decisions=ADM, automated_decision_basis=m.AutomatedDecisionBasis(
+                 Art22Exception.CONTRACT, ["human review on request", "contest by phone"]))),
+    Scenario("no solely automated decision, no Art 22 footing needed", "GDPR Art 22(1)",
+             "AUTOMATED_DECISIONS_WITHOUT_ART22_FOOTING",
+             lambda: act(base(), automated_decisions=ADM), lambda: act(base(), automated_decisions=m.Fact(False))),
+    Scenario("joint controllers without the essence of the arrangement", "GDPR Art 26(1), 26(2)",
+             "JOINT_CONTROLLERS_WITHOUT_ARRANGEMENT",
+             lambda: act(base(), joint_controllers=[m.JointController("Beta AG")], **JOINT),
+             lambda: act(base(), joint_controllers=[m.JointController(
+                 "Beta AG", responsibilities="Beta answers requests; Acme keeps the data")], **JOINT)),
+    Scenario("joint control with the other controller unnamed", "GDPR Art 26(1)",
+             "JOINT_CONTROLLERS_WITHOUT_ARRANGEMENT", lambda: act(base(), **JOINT),
+             lambda: linked(act(base(), **JOINT), DocumentLinkKind.JOINT_CONTROLLER_ARRANGEMENT,
+                            "https://intranet.acme.example/joint-arrangement")),
+    Scenario("a system in India with no transfer recorded", "GDPR Art 44, 46, 30(1)(e)",
+             "SYSTEM_OUTSIDE_ADEQUACY_WITHOUT_TRANSFER",
+             lambda: system(base(), "IN"), lambda: system(transfer(base(), "IN"), "IN")),
+    Scenario("a system in an adequate country", "GDPR Art 45", "SYSTEM_OUTSIDE_ADEQUACY_WITHOUT_TRANSFER",
+             lambda: system(base(), "DE", "IN"), lambda: system(base(), "DE", "CH")),
+    Scenario("the EU adequacy test of a system runs under the EU GDPR only", "GDPR Art 3, 44",
+             "SYSTEM_OUTSIDE_ADEQUACY_WITHOUT_TRANSFER", lambda: system(base(), "IN"),
+             lambda: laws(system(base(), "IN"), law(Framework.GDPR, Applicability.DOES_NOT_APPLY),
+                          law(Framework.UK_GDPR, ground="UK GDPR Art 3(1)"))),
+    Scenario("a balancing test noted but not linked", "GDPR Art 5(2), 6(1)(f)",
+             "LEGITIMATE_INTERESTS_WITHOUT_LIA_LINK",
+             lambda: basis(base(), replace(LI, balancing_test="LIA-2026-01")),
+             lambda: linked(basis(base(), replace(LI, balancing_test="LIA-2026-01")), DocumentLinkKind.LIA,
+                            "registry:dpo-register/LIA-2026-01")),
+    Scenario("consent without a link to the record of consent", "GDPR Art 7(1), 5(2)", "CONSENT_WITHOUT_RECORD_LINK",
+             lambda: basis(base(), m.BasisAssignment("GDPR:consent")),
+             lambda: linked(basis(base(), m.BasisAssignment("GDPR:consent")), DocumentLinkKind.CONSENT_RECORD,
+                            "https://consents.acme.example/accounts")),
 ]
 
 

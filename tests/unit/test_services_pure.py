@@ -61,13 +61,15 @@ def test_the_controller_record_lists_every_art_30_1_point_and_marks_the_silent_o
     record = records_of_processing(BY_SLUG["janusipm"], REFERENCE, Role.CONTROLLER)
     assert record.article == "Art 30(1)"
     points = {f.point for e in record.entries for f in e.fields}
-    assert points == {"30(1)(b)", "30(1)(c)", "30(1)(d)", "30(1)(e)", "30(1)(f)", "30(1)(g)"}
+    art30 = {"30(1)(b)", "30(1)(c)", "30(1)(d)", "30(1)(e)", "30(1)(f)", "30(1)(g)"}
+    assert art30 <= points and all(p in art30 or not p.startswith("30") for p in points)  # then accountability
     assert all(e.activity for e in record.entries)
     org = BY_SLUG["janusipm"].organization
     silent = Inventory(organization=org, processing_activities=[
         m.ProcessingActivity(org.slug, "silent", "An activity nothing is recorded of", Role.CONTROLLER)])
     [entry] = records_of_processing(silent, REFERENCE, Role.CONTROLLER).entries
-    assert [f.text for f in entry.fields if f.point != "30(1)(b)"] == [NOT_RECORDED] * 6  # silence shows
+    silent_fields = [f for f in entry.fields if f.point != "30(1)(b)"]
+    assert len(silent_fields) >= 6 and {f.text for f in silent_fields} == {NOT_RECORDED}  # silence shows
 
 
 def test_the_processor_record_holds_only_processor_activities() -> None:

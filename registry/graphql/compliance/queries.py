@@ -11,10 +11,12 @@ from strawberry import relay
 from registry.domain.enums import Framework as FrameworkEnum
 from registry.domain.enums import Role as RoleEnum
 from registry.domain.enums import Severity as SeverityEnum
+from registry.domain.ropa_templates import Template
 from registry.graphql.base import Role, Severity
 from registry.graphql.compliance.dpia import DpiaDraft, DpiaScreening
 from registry.graphql.compliance.findings import ComplianceRule, Finding
 from registry.graphql.compliance.records_of_processing import RecordsOfProcessing
+from registry.graphql.compliance.ropa import RopaTemplate, RopaTemplateName
 from registry.graphql.compliance.views import CrossFrameworkRow, TransferRegisterRow
 from registry.graphql.context import Info
 from registry.graphql.inventory.activity import ProcessingActivity
@@ -26,6 +28,7 @@ from registry.services import findings as compliance
 from registry.services.frameworks import cross_framework
 from registry.services.records import records_of_processing
 from registry.services.registers import read_inventory, read_reference
+from registry.services.ropa import answer_template
 
 OrganizationSlug = Annotated[str, strawberry.argument(description="The organisation's slug, e.g. `januscaler`.")]
 ActivityId = Annotated[relay.GlobalID, strawberry.argument(
@@ -67,6 +70,24 @@ class ComplianceQuery:
         rec = records_of_processing(await read_inventory(repos, org.slug), await read_reference(repos),
                                     RoleEnum(role))
         return RecordsOfProcessing.from_domain(rec, org.slug)
+
+    @strawberry.field(description="A supervisory authority's record-of-processing template (UK ICO, Ireland's DPC, "
+                      "France's CNIL) answered from the register: every question for each activity, with its "
+                      "answer, the register fields it came from and its status, plus the coverage per question and "
+                      "overall. Nothing is filled in that the register does not hold.")
+    async def ropa_template(
+        self, info: Info, organization: OrganizationSlug,
+        template: Annotated[RopaTemplateName, strawberry.argument(  # type: ignore[valid-type]
+            description="Which authority's template: UK_ICO, IE_DPC or FR_CNIL.")],
+        role: Annotated[Role | None, strawberry.argument(
+            description="Only the activities where the organisation takes this role (CONTROLLER includes joint "
+            "control); leave out for every activity.")] = None,
+    ) -> RopaTemplate:
+        org = await load_organization(info, organization)
+        repos = info.context.repos
+        answers = answer_template(await read_inventory(repos, org.slug), await read_reference(repos),
+                                  Template(template), RoleEnum(role) if role is not None else None)
+        return RopaTemplate.from_domain(answers)
 
     @strawberry.field(description="DPIA screening of one processing activity: which WP248 criteria are met and why, "
                       "which Art 35(3) cases apply, and the verdict.")

@@ -13,6 +13,7 @@ from registry.graphql.audit.history import Versioned
 from registry.graphql.base import DocumentSource, RecordNode, Role, SubprocessorAuthorisation, wrap
 from registry.graphql.context import Info
 from registry.graphql.facts import RecordedFact, recorded_facts
+from registry.graphql.inventory import accountability as acc
 from registry.graphql.inventory.records import (
     DataSubjectCategory,
     Purpose,
@@ -21,8 +22,10 @@ from registry.graphql.inventory.records import (
     SecurityMeasure,
     Transfer,
 )
+from registry.graphql.inventory.systems import System
 from registry.graphql.prefetch import every, first, now_or_later, prefetch_activities
 from registry.graphql.reference.types import DataCategory, LegalBasis
+from registry.services.rights import rights_that_apply
 
 if TYPE_CHECKING:
     from registry.graphql.inventory.organization import Organization
@@ -79,6 +82,21 @@ class ActivityPurpose:
         return _statements(self.assignment.lawful_bases + self.assignment.special_category_conditions)
 
 
+@strawberry.type(description="Which categories of personal data one recipient of an activity receives.")
+class RecipientShare:
+    organization: strawberry.Private[str]
+    share: strawberry.Private[m.RecipientShare]
+
+    @strawberry.field(description="The recipient.")
+    def recipient(self, info: Info) -> Recipient | None:
+        return now_or_later(info, "recipients", [m.scoped_id(self.organization, self.share.recipient)],
+                            first(Recipient))
+
+    @strawberry.field(description="The data categories it receives.")
+    def data_categories(self, info: Info) -> list[DataCategory]:
+        return now_or_later(info, "data_categories", self.share.data_categories, every(DataCategory))
+
+
 @strawberry.type(description="A processing activity: one entry of the record of processing activities (GDPR Art 30).")
 class ProcessingActivity(RecordNode, Versioned):
     collection = "processing_activities"
@@ -94,6 +112,30 @@ class ProcessingActivity(RecordNode, Versioned):
         description="For a processor activity: the controller's authorisation for subprocessors (Art 28(2))."
     )
     source: DocumentSource | None = strawberry.field(description="Where the documents describe the activity.")
+    department: str | None = strawberry.field(description="The department (business function) responsible.")
+    data_stewards: list[acc.DataSteward] = strawberry.field(description="The designated data stewards.")
+    data_sources: list[acc.DataSourceInfo] = strawberry.field(
+        description="Where the personal data comes from: the person, a named third party, public sources.")
+    automated_decisions: acc.StatedFact | None = strawberry.field(
+        description="Whether decisions are made solely by automated means with legal or similarly significant "
+        "effect (Art 22), and what they are; null where not assessed.")
+    evaluation_or_scoring: acc.StatedFact | None = strawberry.field(
+        description="Whether people are evaluated or scored, profiling included, and how; null where not assessed.")
+    automated_decision_basis: acc.AutomatedDecisionBasis | None = strawberry.field(
+        description="For automated decisions: the Art 22(2) ground and the safeguards; null where not recorded.")
+    schedule1_condition: str | None = strawberry.field(
+        description="UK only: the Data Protection Act 2018 Schedule 1 condition for Art 9 or Art 10 data.")
+    has_joint_controllers: bool | None = strawberry.field(
+        description="Whether another controller decides with the organisation (Art 26); null where not assessed.")
+    joint_controllers: list[acc.JointController] = strawberry.field(
+        description="The joint controllers, each with the essence of the arrangement (Art 26).")
+    document_links: list[acc.DocumentLink] = strawberry.field(
+        description="Where the documents that show accountability are kept.")
+    retention_followed: acc.StatedFact | None = strawberry.field(
+        description="Whether the processing keeps to the retention policy (the detail says why not); null where "
+        "not assessed.")
+    last_review: acc.Review | None = strawberry.field(description="When the entry was last reviewed, and by whom.")
+    review_interval: str = strawberry.field(description="How often the entry is reviewed (ISO 8601, default P12M).")
     domain: strawberry.Private[m.ProcessingActivity]
 
     @classmethod
@@ -109,6 +151,19 @@ class ProcessingActivity(RecordNode, Versioned):
             controller=a.controller,
             subprocessor_authorisation=a.subprocessor_authorisation,
             source=DocumentSource.from_domain(a.source),
+            department=a.department,
+            data_stewards=acc.stewards(a),
+            data_sources=acc.sources(a),
+            automated_decisions=acc.StatedFact.from_domain(a.automated_decisions),
+            evaluation_or_scoring=acc.StatedFact.from_domain(a.evaluation_or_scoring),
+            automated_decision_basis=acc.decision_basis(a),
+            schedule1_condition=a.schedule1_condition,
+            has_joint_controllers=a.has_joint_controllers,
+            joint_controllers=acc.joint(a),
+            document_links=acc.links(a),
+            retention_followed=acc.StatedFact.from_domain(a.retention_followed),
+            last_review=acc.review(a),
+            review_interval=a.review_interval,
             domain=a,
         )
 
@@ -177,6 +232,21 @@ class ProcessingActivity(RecordNode, Versioned):
     def security_measures(self, info: Info) -> list[SecurityMeasure]:
         ids = self._ids(self.domain.security_measures)
         return now_or_later(info, "security_measures", ids, every(SecurityMeasure))
+
+    @strawberry.field(description="The systems (applications, data stores) the activity uses: where its data lives.")
+    def systems(self, info: Info) -> list[System]:
+        return now_or_later(info, "systems", self._ids(self.domain.systems), every(System))
+
+    @strawberry.field(description="For each recipient: the categories of personal data it receives.")
+    def recipient_categories(self) -> list[RecipientShare]:
+        return [RecipientShare(organization=self.domain.organization, share=s)
+                for s in self.domain.recipient_categories]
+
+    @strawberry.field(description="The rights of the people concerned that apply, derived from the lawful bases "
+                      "and automated decision-making (Arts 7(3), 15-22, 77); empty when no GDPR Art 6 basis is "
+                      "recorded.")
+    def rights_that_apply(self) -> list[acc.ApplicableRightInfo]:
+        return [acc.ApplicableRightInfo.from_domain(r) for r in rights_that_apply(self.domain)]
 
 
 @strawberry.type(

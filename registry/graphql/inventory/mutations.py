@@ -17,6 +17,7 @@ from registry.graphql.errors import id_problem
 from registry.graphql.inventory.activity import ProcessingActivity
 from registry.graphql.inventory.organization import Organization
 from registry.graphql.inventory.records import DataSubjectCategory, Purpose, RetentionRule, SecurityMeasure, Transfer
+from registry.graphql.inventory.systems import System
 from registry.graphql.permissions import IsEditor
 
 
@@ -30,6 +31,7 @@ class ActivityLink(Enum):
     TRANSFER = strawberry.enum_value("transfers", description="An international transfer, by its key.")
     RETENTION_RULE = strawberry.enum_value("retention_rules", description="A retention rule, by its key.")
     SECURITY_MEASURE = strawberry.enum_value("security_measures", description="A security measure, by its key.")
+    SYSTEM = strawberry.enum_value("systems", description="A system (application or data store), by its key.")
 
 
 @strawberry.input(description="Link a record to a processing activity, or unlink it.")
@@ -95,6 +97,11 @@ class InventoryMutation:
     archive_security_measure = crud.archive(kinds.SECURITY_MEASURE, SecurityMeasure)
     restore_security_measure = crud.restore(kinds.SECURITY_MEASURE, SecurityMeasure)
 
+    create_system = crud.create(kinds.SYSTEM, System)
+    update_system = crud.update(kinds.SYSTEM, System)
+    archive_system = crud.archive(kinds.SYSTEM, System)
+    restore_system = crud.restore(kinds.SYSTEM, System)
+
     create_processing_activity = crud.create(kinds.PROCESSING_ACTIVITY, ProcessingActivity)
     update_processing_activity = crud.update(kinds.PROCESSING_ACTIVITY, ProcessingActivity)
     archive_processing_activity = crud.archive(kinds.PROCESSING_ACTIVITY, ProcessingActivity)
@@ -102,7 +109,7 @@ class InventoryMutation:
 
     @strawberry.mutation(permission_classes=[IsEditor],
                          description="Link a purpose, data category, data subject, recipient, transfer, retention "
-                         "rule or security measure to a processing activity (or unlink it).")
+                         "rule, security measure or system to a processing activity (or unlink it).")
     async def link_to_activity(
         self, info: Info,
         input: Annotated[LinkToActivityInput, strawberry.argument(  # noqa: A002 - the GraphQL convention

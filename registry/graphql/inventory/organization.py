@@ -32,6 +32,7 @@ from registry.graphql.inventory.records import (
     SecurityMeasure,
     Transfer,
 )
+from registry.graphql.inventory.systems import System
 from registry.graphql.paging import DEFAULT_PAGE
 from registry.graphql.prefetch import prefetch_activities
 from registry.graphql.reference.types import Country, DataCategory
@@ -120,6 +121,8 @@ class Organization(RecordNode, Versioned):
     representative: Person | None = strawberry.field(
         description="Representative in the EU (Art 27); null where none is named."
     )
+    uk_representative: Person | None = strawberry.field(
+        description="Representative in the UK (UK GDPR Art 27); null where none is named.")
     minimum_age: AgeLimit | None = strawberry.field(description="Minimum user age; null where none is stated.")
     commitments: list[Commitment] = strawberry.field(description="Time-bound promises its policies make.")
     subprocessor_notice_period: str | None = strawberry.field(
@@ -150,6 +153,7 @@ class Organization(RecordNode, Versioned):
             ],
             dpo=_person(o.dpo),
             representative=_person(o.representative),
+            uk_representative=_person(o.uk_representative),
             minimum_age=AgeLimit(age=o.minimum_age.age, source=_src(o.minimum_age.source)) if o.minimum_age else None,
             commitments=[
                 Commitment(
@@ -203,6 +207,22 @@ class Organization(RecordNode, Versioned):
             description="The `endCursor` of the page before; leave out for the first page.")] = None,
     ) -> search.SubprocessorConnection:
         return await search.subprocessors_page(info, {"organization": self.slug}, first, after)
+
+    @strawberry.field(description="Its systems (applications and data stores holding personal data) a page at a "
+                      "time, in the order of their IDs: `first` (default 50, at most 200) after the cursor `after`. "
+                      "`systems` gives them all.")
+    async def systems_paged(
+        self, info: Info,
+        first: Annotated[int, strawberry.argument(
+            description="How many systems per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> search.SystemConnection:
+        return await search.systems_page(info, {"organization": self.slug}, first, after)
+
+    @strawberry.field(description="Its systems: the applications and data stores that hold personal data.")
+    async def systems(self, info: Info) -> list[System]:
+        return wrap(System, await info.context.loaders.of_organization("systems", self.slug))
 
     @strawberry.field(
         description="Recipients that process personal data on its behalf (subprocessors and service providers)."

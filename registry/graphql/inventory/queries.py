@@ -8,7 +8,7 @@ import strawberry
 
 from registry.domain import models as m
 from registry.graphql import pages
-from registry.graphql.base import Role, wrap
+from registry.graphql.base import Role, SystemKind, wrap
 from registry.graphql.context import Info
 from registry.graphql.inventory.activity import ActivityPurpose, LawfulBasisMapRow, ProcessingActivity
 from registry.graphql.inventory.organization import Organization
@@ -85,3 +85,31 @@ class InventoryQuery:
         args = {"organization": organization, "text": text, "role": role, "data_category": data_category,
                 "purpose": purpose}
         return await pages.activities_page(info, args, first, after)
+
+    @strawberry.field(description="Systems (applications and data stores holding personal data) across the "
+                      "register, or of one `organization`, that match every filter given. In pages of `first` in the "
+                      "order of their IDs; pass a page's `endCursor` as `after` for the next.")
+    async def search_systems(
+        self, info: Info,
+        organization: Annotated[str | None, strawberry.argument(
+            description="Only this organisation's systems (its slug).")] = None,
+        text: Annotated[str | None, strawberry.argument(
+            description="Words found in the name, key or description, in any case (at most 200 characters, matched "
+            "literally).")] = None,
+        kind: Annotated[SystemKind | None, strawberry.argument(
+            description="Only systems of this kind.")] = None,
+        location: Annotated[str | None, strawberry.argument(
+            description="Only systems whose data is stored or processed there (a country code, e.g. US).")] = None,
+        data_category: Annotated[str | None, strawberry.argument(
+            description="Only systems holding this data category: a taxonomy key such as user.contact.email, or "
+            "the organisation's own category key.")] = None,
+        first: Annotated[int, strawberry.argument(
+            description="How many systems per page (default 50, at most 200).")] = DEFAULT_PAGE,
+        after: Annotated[str | None, strawberry.argument(
+            description="The `endCursor` of the page before; leave out for the first page.")] = None,
+    ) -> pages.SystemConnection:
+        if organization is not None:
+            await load_organization(info, organization)
+        args = {"organization": organization, "text": text, "kind": kind, "location": location,
+                "data_category": data_category}
+        return await pages.systems_page(info, args, first, after)
