@@ -83,3 +83,37 @@ def test_printable_record_of_processing_page(served: str) -> None:
         page.screenshot(path=os.environ.get("RECORDS_SCREENSHOT", "/tmp/registry-records.png"), full_page=False)
         pdf = page.pdf(format="A4", landscape=True)
         assert pdf.startswith(b"%PDF")
+
+
+def test_data_map_draws_every_transfer_with_its_footing(served: str, tmp_path: Path) -> None:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {TOKENS['viewer']}"}
+    with chromium() as browser:
+        page = open_page(browser)
+        page.set_extra_http_headers(headers)
+        for slug in ("januscaler", "janusipm", "cloudfzs-jini", "jalendos-kramax"):
+            answer = httpx.post(f"{served}/graphql", headers=headers, json={"query": (
+                "query($o: String!) { dataMap(organization: $o) { edges { id kind footing } } }"),
+                "variables": {"o": slug}}).json()
+            expected = {e["id"]: e["footing"].lower() for e in answer["data"]["dataMap"]["edges"]
+                        if e["kind"] == "TRANSFERS_TO"}
+            page.goto(f"{served}/organizations/{slug}/data-map")
+            page.wait_for_selector("html[data-rendered=true]", state="attached")
+            assert page.evaluate("document.documentElement.dataset.error || ''") == ""
+            drawn = {p.get_attribute("data-id"): p.get_attribute("class")
+                     for p in page.locator("path.edge.transfer").all()}
+            assert drawn == {k: f"edge transfer footing-{v}" for k, v in expected.items()} and drawn, slug
+            shot(page, tmp_path, f"data-map-{slug}", ["Data map", "Adequate", "Missing"])
+        # janusipm: the US transfer rests on a derogation; a click shows its record.
+        page.goto(f"{served}/organizations/janusipm/data-map")
+        page.wait_for_selector("html[data-rendered=true]", state="attached")
+        page.locator("path.edge.transfer").first.dispatch_event("click")
+        shot(page, tmp_path, "data-map-details", ["Transfer to United States", "derogation", "Activities"],
+             selector="#details")
+        # The destination filter keeps only the flows to it.
+        page.select_option("select[name=destination]", "destination:US")
+        page.wait_for_selector("html[data-rendered=true]", state="attached")
+        assert page.locator("g.node.destination").count() == 1
+        page.goto(f"{served}/organizations/janusipm/data-map.svg")
+        assert page.locator("svg g.edge.transfer").count() == 1
