@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 
 import httpx
@@ -76,9 +77,6 @@ async def test_draft_download_for_an_unknown_activity(client: httpx.AsyncClient)
 
 
 async def test_the_word_draft_is_a4_with_its_properties_and_no_markdown(client: httpx.AsyncClient) -> None:
-    import datetime as dt
-
-
     org = (await client.post("/graphql", json={"query": '{ organization(slug: "cloudfzs-jini") { '
                                                "processingActivities { key transfers { key } } } }"})).json()
     key = next(a["key"] for a in org["data"]["organization"]["processingActivities"] if a["transfers"])
