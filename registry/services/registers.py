@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from registry.domain.errors import NotFound
 from registry.domain.inventory import Inventory, ReferenceData
@@ -30,3 +31,13 @@ async def read_inventory(repos: Repositories, slug: str) -> Inventory:
     lists = await asyncio.gather(*(repos.of(kind).find(q) for kind in INVENTORY))
     return Inventory(organization=org, **{k.collection: found for k, found in zip(INVENTORY, lists, strict=True)})
 
+
+
+async def last_change(repos: Repositories, slug: str) -> dt.datetime | None:
+    """When the organisation's register last changed (the newest entry of its history): the version a download
+    shows, so two copies of the record can be told apart."""
+    doc = await repos.history.collection.find_one({"organization": slug}, sort=[("at", -1)], projection={"at": 1})
+    if not doc:
+        return None
+    at: dt.datetime = doc["at"]
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)

@@ -9,6 +9,7 @@ temporary folder.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,11 +79,23 @@ def test_printable_record_of_processing_page(served: str) -> None:
         page.goto(f"{served}/organizations/januscaler/records-of-processing.html")
         assert page.locator("h2").all_inner_texts() == ["Controller record Art 30(1)", "Processor record Art 30(2)"]
         headers = page.locator("table").first.locator("thead th").all_inner_texts()
-        assert any("Envisaged time limits for erasure" in h for h in headers)
+        assert any("Categories of personal data" in h for h in headers)
+        # Januscaler's retention text is the same for every activity: shown once, above the table
+        alike = page.locator("section").first.locator("h3 + dl").inner_text()
+        assert "Envisaged time limits for erasure" in alike
         assert page.locator("td.missing").count() > 0  # gaps are shown, not dropped
         page.screenshot(path=os.environ.get("RECORDS_SCREENSHOT", "/tmp/registry-records.png"), full_page=False)
         pdf = page.pdf(format="A4", landscape=True)
         assert pdf.startswith(b"%PDF")
+        # The controller record as a browser prints it (A4, the page's own @page rule): 30 pages before issue 14.
+        page.goto(f"{served}/organizations/januscaler/records-of-processing.html?role=controller")
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 <= pages <= 10, pages
+        page.emulate_media(media="print")
+        first = page.evaluate("[...document.querySelectorAll('section, section h2')]"
+                              ".map(x => getComputedStyle(x).breakBefore)")
+        assert first[:2] == ["auto", "auto"]  # no page break before the first record: no empty first page
 
 
 def test_data_map_draws_every_transfer_with_its_footing(served: str, tmp_path: Path) -> None:
