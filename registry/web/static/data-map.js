@@ -97,9 +97,17 @@
         var title = el("title", {}, e.kind === "TRANSFERS_TO" ? e.label + " (" + e.footing.toLowerCase() + ")"
           : nodes[e.source].label + " → " + nodes[e.target].label);
         path.appendChild(title);
-        path.addEventListener("mouseenter", function () { if (!pinned) show(e, true); });
-        path.addEventListener("click", function (ev) { pinned = e.id; show(e, true); ev.stopPropagation(); });
         edgesG.appendChild(path);
+        var targets = [path];
+        if (e.kind === "TRANSFERS_TO") {  // a wider, invisible line over a transfer, so it is easy to point at
+          var hit = el("path", { d: d, "class": "hit" });
+          hit.appendChild(el("title", {}, title.textContent));
+          edgesG.appendChild(hit); targets.push(hit);
+        }
+        targets.forEach(function (t) {
+          t.addEventListener("mouseenter", function () { if (!pinned) show(e, true); });
+          t.addEventListener("click", function (ev) { pinned = e.id; show(e, true); ev.stopPropagation(); });
+        });
       });
     });
     var defs = el("defs");
