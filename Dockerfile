@@ -10,9 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 REGISTRY_ASSETS_DIR=/app/.asset
     UV_PROJECT_ENVIRONMENT=/opt/venv UV_PYTHON_DOWNLOADS=never UV_NO_CACHE=1 PATH=/opt/venv/bin:$PATH
 WORKDIR /app
 # Exactly the versions in uv.lock (the same uv version as scripts/setup.sh); --locked fails on a stale lock.
+# Graphviz's dot lays out the static data map (.svg).
 RUN pip install --no-cache-dir uv==0.13.9 \
     && apt-get update -qq && apt-get install -y -qq --no-install-recommends graphviz >/dev/null \
-    && rm -rf /var/lib/apt/lists/*   # dot lays out the static data map (.svg)
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --locked --no-install-project --python /usr/local/bin/python3
 COPY registry ./registry
