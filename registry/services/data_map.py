@@ -17,6 +17,9 @@ from registry.domain import models as m
 from registry.domain.enums import Adequacy, MechanismKind
 from registry.domain.inventory import Inventory, ReferenceData
 
+READS = ("processing_activities", "recipients", "transfers", "purposes", "data_categories")
+"""The collections of an inventory the map is drawn from (the rest need not be read for it)."""
+
 
 class NodeKind(str, Enum):
     """What a node of the data map stands for."""

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from registry.domain.errors import NotFound
-from registry.services.data_map import DataMap, data_map
+from registry.services.data_map import READS, DataMap, data_map
 from registry.services.data_map_dot import to_dot
 from registry.services.registers import read_inventory, read_reference
 from registry.storage.repositories import Repositories
@@ -99,7 +99,7 @@ def data_map_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Req
                            "static picture.")
         repos = repos_getter()
         try:
-            m = data_map(await read_inventory(repos, slug), await read_reference(repos))
+            m = data_map(await read_inventory(repos, slug, READS), await read_reference(repos))
         except NotFound as e:
             return problem(404, f"{e} List organisations with {{ organizations {{ slug }} }} at /graphql.")
         if fmt == "html":

@@ -123,7 +123,7 @@ class ComplianceQuery:
     ) -> DataMap:
         org = await load_organization(info, organization)
         repos = info.context.repos
-        return DataMap.from_domain(data_map.data_map(await read_inventory(repos, org.slug),
+        return DataMap.from_domain(data_map.data_map(await read_inventory(repos, org.slug, data_map.READS),
                                                      await read_reference(repos), as_of))
 
     @strawberry.field(description="For an organisation subject to both GDPR and India's DPDP Act: each activity's "
