@@ -33,6 +33,7 @@ from registry.storage.supervisor import supervise
 from registry.storage.writer import Writer
 from registry.web.auth import TokenGuard, database_unavailable
 from registry.web.budget import RequestBudget
+from registry.web.data_map import data_map_endpoint
 from registry.web.dpia import dpia_endpoint
 from registry.web.errors import InternalErrors, http_error
 from registry.web.headers import SecurityHeaders
@@ -149,6 +150,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         Route("/organizations/{slug}/records-of-processing.{format}", records_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/ropa/{template}.{format}", ropa_endpoint(lambda: state["db"].repos)),
+        Route("/organizations/{slug}/data-map", data_map_endpoint(repos)),
+        Route("/organizations/{slug}/data-map.{format}", data_map_endpoint(repos)),
         Route("/organizations/{slug}/activities/{key}/dpia-draft.{format}", dpia_endpoint(lambda: state["db"].repos)),
         Route("/organizations/{slug}/subprocessors.{format}",
               notices_endpoint(lambda: state["db"].repos, settings.base_url)),
@@ -163,6 +166,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
         Route("/metrics", metrics_endpoint(metrics, repos)),
         *sign_in_routes(settings.sign_in, lambda: state["db"].repos, sessions, settings.auth_required),
         Mount("/static/graphiql", static, name="graphiql-assets"),
+        Mount("/static/map", StaticFiles(directory=settings.assets_dir, packages=[("registry.web", "static")],
+                                         check_dir=False), name="map-assets"),
     ]
     async def db_down(request: Request, exc: Exception) -> Response:
         log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)

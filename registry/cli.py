@@ -128,13 +128,12 @@ def _check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _records(settings: Settings, args: argparse.Namespace) -> int:
-    import datetime as dt
     import json
 
     from registry.domain.errors import NotFound
     from registry.services.exports import as_csv, as_html, as_json, as_xlsx
     from registry.storage.database import open_database
-    from registry.web.records import ROLES, build
+    from registry.web.records import ROLES, build, stamp_of
 
     if args.format == "csv" and args.role == "all":
         print("registry: CSV holds one record type: pass --role controller or --role processor.", file=sys.stderr)
@@ -144,18 +143,19 @@ def _records(settings: Settings, args: argparse.Namespace) -> int:
         async with open_database(settings) as db:
             try:
                 records = await build(db.repos, args.organization, ROLES[args.role])
+                stamp = await stamp_of(db.repos, args.organization)
             except NotFound as e:
                 print(f"registry: {e}", file=sys.stderr)
                 return 2
         out = Path(args.output or f"records-of-processing-{args.organization}-{args.role}.{args.format}")
         if args.format == "xlsx":
-            out.write_bytes(as_xlsx(records))
+            out.write_bytes(as_xlsx(records, stamp))
         elif args.format == "csv":
             out.write_text(as_csv(records[0]), encoding="utf-8")
         elif args.format == "html":
-            out.write_text(as_html(records, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")), encoding="utf-8")
+            out.write_text(as_html(records, stamp.generated_text, stamp.version), encoding="utf-8")
         else:
-            out.write_text(json.dumps(as_json(records), indent=2, ensure_ascii=False), encoding="utf-8")
+            out.write_text(json.dumps(as_json(records, stamp), indent=2, ensure_ascii=False), encoding="utf-8")
         print(f"Wrote {out}")
         return 0
 

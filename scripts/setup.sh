@@ -45,6 +45,18 @@ if [ -z "${MONGODB_URI:-}" ] || [ "$purpose" = test ]; then
 fi
 
 bash scripts/fetch-graphiql.sh
+bash scripts/fetch-elkjs.sh
+
+# The static data map (.svg) is laid out by Graphviz's dot (Debian's graphviz package).
+if ! command -v dot >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Graphviz for the static data map (Debian package)..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null 2>&1 \
+      || echo "Could not install graphviz; /organizations/{slug}/data-map.svg will answer 503." >&2
+  else
+    echo "graphviz is not installed; the static data map (.svg) needs it (sudo apt-get install graphviz)." >&2
+  fi
+fi
 
 # Node tools the tests run, at their locked versions: the GraphQL-over-HTTP audit suite (graphql-http) and
 # graphql-schema-linter.

@@ -9,6 +9,7 @@ what is wrong, and what to do about it.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +48,9 @@ class Known(Protocol):
     def documents(self) -> set[str] | None:
         """Keys of the organisation's source documents; None when sources are not to be checked."""
 
+    def candidates(self, collection: str) -> Iterable[str]:
+        """Ids of that kind an unknown reference may have meant (for "did you mean"); empty when not known."""
+
 
 class KnownRecords:
     """A `Known` over records in memory, by collection and id."""
@@ -54,7 +58,18 @@ class KnownRecords:
     def __init__(self, records: Iterable[Any] = (), documents: Iterable[str] | None = None):
         self.by_id: dict[str, dict[str, Any]] = {}
         self._documents = set(documents) if documents is not None else None
+        self._candidates: dict[str, list[str]] = {}
         self.add(records)
+
+    def suggest_from(self, collection: str, ids: Iterable[str]) -> None:
+        """Offer these ids as suggestions for an unknown reference of that kind (when only some records of the
+        kind were looked up, e.g. by an edit)."""
+        self._candidates[collection] = list(ids)
+
+    def candidates(self, collection: str) -> Iterable[str]:
+        if collection in self._candidates:
+            return self._candidates[collection]
+        return self.by_id.get(collection, {}).keys()
 
     def add(self, records: Iterable[Any]) -> None:
         for r in records:
@@ -252,7 +267,7 @@ def validate_record(record: Any, known: Known, prefix: str = "",
         if checked and (target, id_) in checked:
             continue
         if known.get(target, id_) is None:
-            problems.append(_unknown(kind, _join(prefix, path), target, id_))
+            problems.append(_unknown(kind, _join(prefix, path), target, id_, known.candidates(target)))
     documents = known.documents
     if documents is not None:
         for path, src in sources(record):
@@ -267,11 +282,33 @@ def validate_record(record: Any, known: Known, prefix: str = "",
     return problems
 
 
-def _unknown(kind: RecordKind, path: str, target: str, id_: str) -> Problem:
+def _shown(target: str, id_: str) -> str:
     t = BY_COLLECTION[target]
-    shown = id_.split("/", 1)[1] if "/" in id_ and t.scope.value in ("ORGANIZATION", "TAXONOMY") else id_
+    return id_.split("/", 1)[1] if "/" in id_ and t.scope.value in ("ORGANIZATION", "TAXONOMY") else id_
+
+
+def closest(wrong: str, options: Iterable[str], n: int = 3) -> list[str]:
+    """The keys `wrong` most likely meant: those whose last dotted part is (nearly) its last part ('user.email'
+    -> 'user.contact.email'), then near misspellings of the whole key. Shared prefixes such as 'user.' do not
+    count as likeness, so 'user.shoe_size' suggests nothing."""
+    options = sorted(set(options))
+    tails: dict[str, list[str]] = {}
+    for o in options:
+        tails.setdefault(o.rsplit(".", 1)[-1], []).append(o)
+    near = [o for t in difflib.get_close_matches(wrong.rsplit(".", 1)[-1], list(tails), n=n, cutoff=0.8)
+            for o in tails[t]]
+    near += difflib.get_close_matches(wrong, options, n=n, cutoff=0.8)
+    return list(dict.fromkeys(near))[:n]
+
+
+def _unknown(kind: RecordKind, path: str, target: str, id_: str, candidates: Iterable[str] = ()) -> Problem:
+    t = BY_COLLECTION[target]
+    shown = _shown(target, id_)
     what = "country code" if target == "countries" else t.label
-    return Problem(path, f"unknown {what} '{shown}'; {t.hint}", t.unknown_code)
+    close = closest(shown, (_shown(target, c) for c in candidates))
+    meant = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return Problem(path, f"unknown {what} '{shown}'; {t.hint}.{meant}" if meant else
+                   f"unknown {what} '{shown}'; {t.hint}", t.unknown_code)
 
 
 def duplicates(path: str, keys: Iterable[str]) -> list[Problem]:

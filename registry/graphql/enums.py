@@ -180,6 +180,23 @@ VALUES: dict[str, dict[str, str]] = {
         "NATIONAL": "One whole country.",
         "INTERNATIONAL": "Several countries.",
     },
+    "DataMapNodeKind": {
+        "ORGANIZATION": "The organisation itself, as exporter of transfers that name no recipient.",
+        "ACTIVITY": "A processing activity.",
+        "RECIPIENT": "A recipient the activities share personal data with (a subprocessor, a third party, ...).",
+        "DESTINATION": "A country, territory or international organisation data is transferred to.",
+    },
+    "DataMapEdgeKind": {
+        "SHARES_WITH": "An activity discloses personal data to a recipient.",
+        "TRANSFERS_TO": "A transfer to a destination: one edge per transfer record, with its footing.",
+    },
+    "TransferFooting": {
+        "ADEQUATE": "The destination is in the EEA, or an adequacy decision in force covers it (Art 45).",
+        "SAFEGUARDED": "An Art 46 or 47 safeguard: SCCs, BCRs, a code of conduct, a certification, ...",
+        "DEROGATION": "An Art 49 derogation: acceptable only for occasional transfers.",
+        "MISSING": "No mechanism recorded, an unknown or expired one, or adequacy relied on where no decision "
+                   "is in force.",
+    },
 }
 """Each GraphQL enum's values, described. A value without a description here stops the schema from building."""
 

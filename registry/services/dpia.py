@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from registry.domain import models as m
+from registry.domain.durations import in_words
 from registry.domain.enums import Role
 from registry.domain.inventory import Inventory, ReferenceData
 
@@ -213,6 +214,17 @@ def screen(a: m.ProcessingActivity, inv: Inventory, ref: ReferenceData) -> Scree
     return Screening(a, criteria, mandatory + pending, verdict, explanation)
 
 
+def sentence(text: str) -> str:
+    """Text ending as a sentence: a full stop added only where none ends it ("Pvt. Ltd." stays as it is)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def clause(text: str | None) -> str | None:
+    """Text used inside a sentence: without its own closing full stop, so "named." does not run into ": ..."."""
+    return text.strip().rstrip(".").strip() if text else text
+
+
 def draft_markdown(s: Screening, inv: Inventory, ref: ReferenceData) -> str:
     """A DPIA outline with the Art 35(7) sections and the CNIL structure, pre-filled from the inventory."""
     a, org = s.activity, inv.organization
@@ -224,6 +236,8 @@ def draft_markdown(s: Screening, inv: Inventory, ref: ReferenceData) -> str:
     retention = {r.key: r for r in inv.retention_rules}
     measures = {x.key: x.description for x in inv.security_measures}
     transfers = {t.key: t for t in inv.transfers}
+    countries = {c.code: c.name for c in ref.countries}
+    mechanisms = {x.code: f"{x.title} ({x.article})" for x in ref.transfer_mechanisms}
     todo = "_To be completed by the assessor._"
 
     def bullets(items: list[str]) -> str:
@@ -236,19 +250,20 @@ def draft_markdown(s: Screening, inv: Inventory, ref: ReferenceData) -> str:
         lia = [x.balancing_test for x in pa.lawful_bases if x.balancing_test]
         purpose_lines.append(f"{name}: {b}" + (f"; balancing test kept at {lia[0]}" if lia else ""))
     rules = [r for k in a.retention_rules if (r := retention.get(k))]
-    retention_lines = [f"{r.covers}: {r.period or r.stated_as or 'no period stated'}"
-                       + (f" from {r.trigger}" if r.trigger else "") for r in rules]
+    retention_lines = [f"{r.covers}: {in_words(r.period)}" + (f" after {r.trigger}" if r.trigger else "")
+                       if r.period else f"{r.covers}: {r.stated_as or 'no period stated'}" for r in rules]
     moves = [t for k in a.transfers if (t := transfers.get(k))]
-    transfer_lines = [f"{t.destination or t.destination_note or 'destination not named'}: "
-                      f"{t.mechanism or 'no mechanism recorded'}" for t in moves]
+    transfer_lines = [
+        f"{countries.get(t.destination or '') or t.destination or clause(t.destination_note) or 'not named'}: "
+        f"{mechanisms.get(t.mechanism or '') or t.mechanism or 'no mechanism recorded'}" for t in moves]
     criteria_lines = [f"{c.number}. {c.title}: {c.status.value.replace('_', ' ').lower()}"
                       + (f" ({'; '.join(c.facts)})" if c.facts else "")
                       + (f". To answer: {c.question}" if c.question else "") for c in s.criteria]
     if a.role == Role.PROCESSOR:
-        parties = (f"Controller: {a.controller or 'not recorded'}. Processor: {org.legal_name} (this DPIA is the "
-                   "controller's; the processor assists it, Art 28(3)(f)).")
+        parties = (f"{sentence('Controller: ' + (a.controller or 'not recorded'))} Processor: {org.legal_name} "
+                   "(this DPIA is the controller's; the processor assists it, Art 28(3)(f)).")
     else:
-        parties = f"Controller: {org.legal_name}."
+        parties = sentence(f"Controller: {org.legal_name}")
     risk_rows = "\n".join(f"| {ev} | {todo} | {todo} | {todo} |" for ev in
                           ("Illegitimate access to data", "Unwanted modification of data", "Disappearance of data"))
     return f"""# Data protection impact assessment (draft): {a.name}

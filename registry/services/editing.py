@@ -32,6 +32,7 @@ from registry.domain.kinds import (
 )
 from registry.domain.validation import KnownRecords, references, sources, validate_record, wanted
 from registry.services.notices import subprocessor_changes
+from registry.services.registers import read_reference
 from registry.storage.codec import DecodeError, decode, encode
 from registry.storage.repositories import Repositories, Repository
 from registry.storage.writer import AlreadyExists, Missing, VersionConflict, Writer
@@ -187,6 +188,9 @@ class Editor:
         elif cited:
             wants.setdefault("organizations", set()).add(after.organization)
         known = await self._lookup(wants)
+        if any(known.get("data_categories", i) is None for i in wants.get("data_categories", ())):
+            # an unknown category: the taxonomy's keys, for "did you mean" (read through the cache)
+            known.suggest_from("data_categories", [c.id for c in (await read_reference(self.repos)).data_categories])
         if documents is None and cited:
             org = known.get("organizations", after.organization)
             documents = {d.key for d in org.documents} if org else set()

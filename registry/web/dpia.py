@@ -46,6 +46,8 @@ def dpia_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if fmt == "md":
             return Response(text, media_type="text/markdown; charset=utf-8", headers=headers)
-        return Response(markdown_to_docx(text), media_type=DOCX, headers=headers)
+        docx = markdown_to_docx(text, title=f"Data protection impact assessment (draft): {activity.name}",
+                                author=inv.organization.legal_name)
+        return Response(docx, media_type=DOCX, headers=headers)
 
     return endpoint

@@ -12,9 +12,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from registry.domain.enums import Role
 from registry.domain.errors import NotFound
-from registry.services.exports import as_csv, as_html, as_json, as_xlsx, table
+from registry.services.exports import Stamp, as_csv, as_html, as_json, as_xlsx, table
 from registry.services.records import RecordsOfProcessing, records_of_processing
-from registry.services.registers import read_inventory, read_reference
+from registry.services.registers import last_change, read_inventory, read_reference
 from registry.storage.repositories import Repositories
 from registry.web.errors import error_response
 
@@ -52,6 +52,13 @@ async def build(repos: Repositories, slug: str, roles: list[Role]) -> list[Recor
     return [records_of_processing(inv, ref, r) for r in roles]
 
 
+async def stamp_of(repos: Repositories, slug: str) -> Stamp:
+    """Now, and the register's version: the time of its last recorded change."""
+    changed = await last_change(repos, slug)
+    return Stamp(dt.datetime.now(dt.UTC),
+                 changed.strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z" if changed else "no change recorded")
+
+
 def records_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Request], object]:
     async def endpoint(request: Request) -> Response:
         slug, fmt = request.path_params["slug"], request.path_params["format"]
@@ -62,18 +69,18 @@ def records_endpoint(repos_getter: Callable[[], Repositories]) -> Callable[[Requ
             records = await build(repos_getter(), slug, ROLES[role])
         except NotFound as e:
             return problem(404, f"{e} List organisations with {{ organizations {{ slug }} }} at /graphql.")
+        stamp = await stamp_of(repos_getter(), slug)
         name = f"records-of-processing-{slug}-{role}.{fmt}"
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
         if fmt == "json":
-            return JSONResponse(as_json(records))
+            return JSONResponse(as_json(records, stamp))
         if fmt == "csv":
             text = as_csv(records[0]) if len(records) == 1 else csv_of_all(records)
             return Response(text, media_type="text/csv; charset=utf-8", headers=disposition)
         if fmt == "xlsx":
-            return Response(as_xlsx(records), media_type=XLSX, headers=disposition)
+            return Response(as_xlsx(records, stamp), media_type=XLSX, headers=disposition)
         if fmt == "html":
-            return HTMLResponse(as_html(records, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
-                                headers=PAGE_HEADERS)
+            return HTMLResponse(as_html(records, stamp.generated_text, stamp.version), headers=PAGE_HEADERS)
         return problem(404, f"Unknown format '{fmt}'; use json, csv, xlsx or html.")
 
     return endpoint

@@ -151,4 +151,9 @@ def open_record_and_workbook(page: Any, base: str, shots: Path) -> None:
     path = download.value.path()
     workbook = load_workbook(io.BytesIO(Path(path).read_bytes()))
     assert download.value.suggested_filename == "records-of-processing-januscaler-all.xlsx"
-    assert workbook.sheetnames == ["Controller record Art 30(1)", "Processor record Art 30(2)"]
+    assert workbook.sheetnames == ["Controller record Art 30(1)", "Processor record Art 30(2)", "About"]
+    # the data map, with the same session: every transfer drawn with its footing
+    page.goto(f"{base}/organizations/janusipm/data-map")
+    page.wait_for_selector("html[data-rendered=true]", state="attached")
+    assert page.locator("path.edge.transfer.footing-derogation").count() == 1
+    shot(page, shots, "6-data-map", ["Data map · JanusIPM", "Derogation"])

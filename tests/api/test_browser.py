@@ -9,6 +9,7 @@ temporary folder.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,8 +79,54 @@ def test_printable_record_of_processing_page(served: str) -> None:
         page.goto(f"{served}/organizations/januscaler/records-of-processing.html")
         assert page.locator("h2").all_inner_texts() == ["Controller record Art 30(1)", "Processor record Art 30(2)"]
         headers = page.locator("table").first.locator("thead th").all_inner_texts()
-        assert any("Envisaged time limits for erasure" in h for h in headers)
+        assert any("Categories of personal data" in h for h in headers)
+        # Januscaler's retention text is the same for every activity: shown once, above the table
+        alike = page.locator("section").first.locator("h3 + dl").inner_text()
+        assert "Envisaged time limits for erasure" in alike
         assert page.locator("td.missing").count() > 0  # gaps are shown, not dropped
         page.screenshot(path=os.environ.get("RECORDS_SCREENSHOT", "/tmp/registry-records.png"), full_page=False)
         pdf = page.pdf(format="A4", landscape=True)
         assert pdf.startswith(b"%PDF")
+        # The controller record as a browser prints it (A4, the page's own @page rule): 30 pages before issue 14.
+        page.goto(f"{served}/organizations/januscaler/records-of-processing.html?role=controller")
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 <= pages <= 10, pages
+        page.emulate_media(media="print")
+        first = page.evaluate("[...document.querySelectorAll('section, section h2')]"
+                              ".map(x => getComputedStyle(x).breakBefore)")
+        assert first[:2] == ["auto", "auto"]  # no page break before the first record: no empty first page
+
+
+def test_data_map_draws_every_transfer_with_its_footing(served: str, tmp_path: Path) -> None:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {TOKENS['viewer']}"}
+    with chromium() as browser:
+        page = open_page(browser)
+        page.set_extra_http_headers(headers)
+        for slug in ("januscaler", "janusipm", "cloudfzs-jini", "jalendos-kramax"):
+            answer = httpx.post(f"{served}/graphql", headers=headers, json={"query": (
+                "query($o: String!) { dataMap(organization: $o) { edges { id kind footing } } }"),
+                "variables": {"o": slug}}).json()
+            expected = {e["id"]: e["footing"].lower() for e in answer["data"]["dataMap"]["edges"]
+                        if e["kind"] == "TRANSFERS_TO"}
+            page.goto(f"{served}/organizations/{slug}/data-map")
+            page.wait_for_selector("html[data-rendered=true]", state="attached")
+            assert page.evaluate("document.documentElement.dataset.error || ''") == ""
+            drawn = {p.get_attribute("data-id"): p.get_attribute("class")
+                     for p in page.locator("path.edge.transfer").all()}
+            assert drawn == {k: f"edge transfer footing-{v}" for k, v in expected.items()} and drawn, slug
+            shot(page, tmp_path, f"data-map-{slug}", ["Data map", "Adequate", "Missing"])
+        # janusipm: the US transfer rests on a derogation; a click shows its record.
+        page.goto(f"{served}/organizations/janusipm/data-map")
+        page.wait_for_selector("html[data-rendered=true]", state="attached")
+        page.locator("path.edge.transfer").first.dispatch_event("click")
+        shot(page, tmp_path, "data-map-details", ["Transfer to United States", "derogation", "Activities"],
+             selector="#details")
+        # The destination filter keeps only the flows to it.
+        page.select_option("select[name=destination]", "destination:US")
+        page.wait_for_selector("html[data-rendered=true]", state="attached")
+        assert page.locator("g.node.destination").count() == 1
+        page.goto(f"{served}/organizations/janusipm/data-map.svg")
+        assert page.locator("svg g.edge.transfer").count() == 1

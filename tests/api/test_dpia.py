@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 
 import httpx
@@ -73,3 +74,26 @@ async def test_draft_has_the_art35_7_sections_and_cnil_risks(gql: GraphQLClient,
 async def test_draft_download_for_an_unknown_activity(client: httpx.AsyncClient) -> None:
     r = await client.get("/organizations/januscaler/activities/nope/dpia-draft.docx")
     assert r.status_code == 404 and "No processing activity 'nope'" in r.json()["errors"][0]["message"]
+
+
+async def test_the_word_draft_is_a4_with_its_properties_and_no_markdown(client: httpx.AsyncClient) -> None:
+    org = (await client.post("/graphql", json={"query": '{ organization(slug: "cloudfzs-jini") { '
+                                               "processingActivities { key transfers { key } } } }"})).json()
+    key = next(a["key"] for a in org["data"]["organization"]["processingActivities"] if a["transfers"])
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    r = await client.get(f"/organizations/cloudfzs-jini/activities/{key}/dpia-draft.docx")
+    assert r.status_code == 200
+    doc = Document(io.BytesIO(r.content))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4, not US Letter
+    props = doc.core_properties
+    assert props.title.startswith("Data protection impact assessment (draft): ")
+    assert props.author == "CloudFZS Technologies Pvt. Ltd." and props.created.replace(tzinfo=dt.UTC) >= before
+    cells = [c for t in doc.tables for row in t.rows for c in row.cells]
+    texts = [c.text for c in cells] + [p.text for p in doc.paragraphs]
+    assert not [t for t in texts if "_To be" in t or "**" in t], "Markdown left in the document"
+    todo = next(c for c in cells if c.text == "To be completed by the assessor.")
+    assert todo.paragraphs[0].runs[0].italic  # the emphasis is formatting, not underscores
+    whole = "\n".join(texts)
+    assert "Controller: CloudFZS Technologies Pvt. Ltd. Role" in whole and "Ltd.." not in whole
+    assert ".:" not in whole and "No country is named: no mechanism recorded" in whole

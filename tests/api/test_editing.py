@@ -448,3 +448,24 @@ async def test_the_graphiql_page_sends_a_browser_without_a_session_to_sign_in(ed
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/graphql"
     r = await editing.http.get("/graphql", headers={"accept": "text/html", **bearer(editing.tokens["viewer"])})
     assert r.status_code == 200 and "graphiql" in r.text.lower()
+
+
+async def test_history_names_fields_as_the_api_does(editing: Editing) -> None:
+    gql = editing.as_("editor")
+    a = await gql.data(f'{{ organization(slug: "{ORG}") {{ processingActivities {{ id key version dataCategories '
+                       '{ key } } } }')
+    act = a["organization"]["processingActivities"][0]
+    keys = [c["key"] for c in act["dataCategories"]]
+    u = await mutate(gql, "updateProcessingActivity",
+                     {"id": act["id"], "version": act["version"], "set": {"dataCategories": keys[:1]}},
+                     "processingActivity { history { changes { field before after } } }")
+    assert u["userErrors"] == []
+    last = u["processingActivity"]["history"][-1]["changes"]
+    assert [c["field"] for c in last] == ["dataCategories"], last  # the API's name, not data_categories
+
+
+async def test_an_edit_naming_an_unknown_category_is_told_the_closest_keys(editing: Editing) -> None:
+    out = await mutate(editing.as_("editor"), "createProcessingActivity",
+                       {**ACTIVITY, "key": "typo", "dataCategories": ["user.email"]}, "processingActivity { id }")
+    [error] = out["userErrors"]
+    assert error["code"] == "UNKNOWN_REFERENCE" and error["message"].endswith("Did you mean 'user.contact.email'?")

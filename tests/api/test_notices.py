@@ -65,6 +65,14 @@ async def test_atom_feed_is_valid_and_announces_the_new_subprocessor(notices: ht
     assert {t.term for t in newest.tags} == {"added"}
     initial = [e for e in feed.entries if "initial list" in e.summary]
     assert len(initial) == 3  # the three kinds of service providers the policy names
+    # listed as of the privacy policy's effective date, not the day the register was loaded
+    assert {e.updated for e in initial} == {"2025-03-15T00:00:00Z"}
+    # RFC 4287 4.1.1: an entry without content has an alternate link; the feed links to its HTML page too
+    page = "http://127.0.0.1:8000/organizations/jalendos-kramax/subprocessors.html"
+    assert [x.href for x in feed.feed.links if x.rel == "alternate"] == [page]
+    for entry in feed.entries:
+        [alternate] = [x for x in entry.links if x.rel == "alternate"]
+        assert alternate.type == "text/html" and alternate.href.startswith(page + "#change-")
 
 
 async def test_public_list_needs_no_token_and_marks_what_is_not_yet_in_effect(notices: httpx.AsyncClient) -> None:
@@ -75,6 +83,22 @@ async def test_public_list_needs_no_token_and_marks_what_is_not_yet_in_effect(no
     page = await notices.get("/organizations/jalendos-kramax/subprocessors.html")
     assert page.status_code == 200 and "MailCo GmbH" in page.text and "subprocessors.atom" in page.text
     assert page.headers["x-content-type-options"] == "nosniff"
+    assert "<style>" in page.text and "<thead>" in page.text and "(not yet in effect)" in page.text
+    listed = {s["name"]: s["effective"] for s in data["subprocessors"]}
+    assert set(listed.values()) == {"2025-03-15T00:00:00Z"}  # MailCo is not listed until its notice has run
+    for change in data["changes"]:  # each change has its row, which the feed's entries link to
+        assert f'id="change-{change["id"]}"' in page.text
+
+
+async def test_an_organisation_without_subprocessors_says_none_listed(client: httpx.AsyncClient) -> None:
+    page = await client.get("/organizations/janusipm/subprocessors.html")
+    assert page.status_code == 200 and page.text.count("None listed") == 2
+    feed = feedparser.parse((await client.get("/organizations/janusipm/subprocessors.atom")).content)
+    assert not feed.bozo and feed.entries == []
+    # an empty feed is as new as the organisation's record, not 2000-01-01
+    history = (await client.post("/graphql", json={"query": '{ organization(slug: "janusipm") { history { at } } }'}
+                                 )).json()["data"]["organization"]["history"]
+    assert feed.feed.updated == max(h["at"] for h in history)[:19] + "Z"
 
 
 async def test_storing_the_same_inventory_again_announces_nothing(settings: Settings) -> None:

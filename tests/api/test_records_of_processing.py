@@ -133,3 +133,34 @@ async def test_csv_of_both_records(client: httpx.AsyncClient) -> None:
     one = list(csv.reader(io.StringIO((await client.get(
         "/organizations/januscaler/records-of-processing.csv?role=processor")).text)))
     assert len([row for row in rows if row[0] == "Art 30(2)"]) == len(one) - 1
+
+
+async def test_xlsx_and_json_carry_their_date_and_the_registers_version(client: httpx.AsyncClient,
+                                                                        gql: GraphQLClient) -> None:
+    import datetime as dt
+
+    history = (await gql.data('{ auditLog(organization: "januscaler", first: 1) { edges { node { at } } } }'))
+    newest = history["auditLog"]["edges"][0]["node"]["at"]
+    js = (await client.get("/organizations/januscaler/records-of-processing.json")).json()
+    generated = dt.datetime.fromisoformat(js[0]["generatedAt"].replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.UTC) - generated).total_seconds()) < 60
+    assert js[0]["registerVersion"][:19] == newest[:19]  # the time of the register's last change
+    wb = load_workbook(io.BytesIO((await client.get("/organizations/januscaler/records-of-processing.xlsx")).content))
+    about = {row[0]: row[1] for row in wb["About"].iter_rows(values_only=True)}
+    assert about["Register version (its last recorded change)"] == js[0]["registerVersion"]
+    assert about["Generated"].endswith(" UTC") and wb.properties.version == js[0]["registerVersion"]
+    sheet = wb["Controller record Art 30(1)"]
+    assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == 9 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert js[0]["registerVersion"] in sheet.oddFooter.left.text
+
+
+async def test_printed_record_shows_text_every_activity_shares_once(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/organizations/januscaler/records-of-processing.html?role=controller")).text
+    rec = (await client.get("/organizations/januscaler/records-of-processing.json?role=controller")).json()[0]
+    erasure = {next(f["value"] for f in e["fields"] if f["article"] == "Art 30(1)(f)") for e in rec["entries"]}
+    assert len(erasure) == 1 and len(rec["entries"]) > 10  # the same retention text for every activity
+    sentence = "may be retained until overwritten"
+    assert sentence in next(iter(erasure)) and page.count(sentence) == 1
+    assert "The same for every activity below" in page and "@page { size: A4 landscape" in page

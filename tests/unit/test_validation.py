@@ -36,6 +36,13 @@ def test_unknown_data_category_is_reported_with_its_path() -> None:
             "unknown data category 'user.shoe_size'; define it first or fix the key") in found
 
 
+def test_unknown_data_category_suggests_the_closest_keys() -> None:
+    found = problems(lambda d: d["processing_activities"][0]["data_categories"].append("user.email"))
+    message = next(m for _, code, m in found if "user.email" in m)
+    assert message == ("unknown data category 'user.email'; define it first or fix the key. Did you mean "
+                       "'user.contact.email'?")
+
+
 def test_unknown_legal_basis_is_reported() -> None:
     def mutate(d: dict[str, Any]) -> None:
         d["processing_activities"][0]["purposes"][0]["lawful_bases"][0]["basis"] = "GDPR:vibes"

@@ -8,6 +8,7 @@ from typing import Any, Self
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
 from registry.domain.history import HistoryEntry as DomainEntry
 from registry.domain.history import Operation as DomainOperation
@@ -19,13 +20,29 @@ Operation = expose(DomainOperation, description="What a change did: create, upda
 
 @strawberry.type(description="One field's value before and after a change (null when absent).")
 class FieldChange:
-    field: str = strawberry.field(description="The field, as stored.")
+    field: str = strawberry.field(description="The field, named as the API names it (e.g. `dataCategories`); a "
+                                 "nested field as a dotted path.")
     before: JSON | None = strawberry.field(description="Its value before the change.")
     after: JSON | None = strawberry.field(description="Its value after the change.")
 
 
+def api_name(stored: str) -> str:
+    """A stored field name (`data_categories`, `scale.large_scale`) as the API spells it (`dataCategories`,
+    `scale.largeScale`): storage keeps Python's names, people read the API's."""
+    return ".".join(to_camel_case(part) for part in stored.split("."))
+
+
+def _camel_keys(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {api_name(k): _camel_keys(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_camel_keys(x) for x in v]
+    return v
+
+
 def _jsonable(v: Any) -> Any:
-    return json.loads(json.dumps(v, default=str))
+    """A stored value as JSON, its record fields named as in the API."""
+    return _camel_keys(json.loads(json.dumps(v, default=str)))
 
 
 @strawberry.type(description="One change of one record: who, when, what operation, and the fields it changed.")
@@ -44,7 +61,7 @@ class HistoryEntry:
     def from_domain(cls, e: DomainEntry) -> Self:
         return cls(entity_type=e.entity_type, entity_id=e.entity_id, organization=e.organization, version=e.version,
                    operation=e.operation, actor=e.actor, at=e.at, committed=e.committed,
-                   changes=[FieldChange(field=c.field, before=_jsonable(c.before), after=_jsonable(c.after))
+                   changes=[FieldChange(field=api_name(c.field), before=_jsonable(c.before), after=_jsonable(c.after))
                             for c in e.changes])
 
 

@@ -13,6 +13,7 @@ from registry.domain.enums import Role as RoleEnum
 from registry.domain.enums import Severity as SeverityEnum
 from registry.domain.ropa_templates import Template
 from registry.graphql.base import Role, Severity
+from registry.graphql.compliance.data_map import DataMap
 from registry.graphql.compliance.dpia import DpiaDraft, DpiaScreening
 from registry.graphql.compliance.findings import ComplianceRule, Finding
 from registry.graphql.compliance.records_of_processing import RecordsOfProcessing
@@ -23,7 +24,7 @@ from registry.graphql.inventory.activity import ProcessingActivity
 from registry.graphql.inventory.records import Recipient, Transfer
 from registry.graphql.lookups import load_activity, load_organization
 from registry.graphql.reference.types import Country, LegalBasis, TransferMechanism
-from registry.services import dpia
+from registry.services import data_map, dpia
 from registry.services import findings as compliance
 from registry.services.frameworks import cross_framework
 from registry.services.records import records_of_processing
@@ -132,6 +133,21 @@ class ComplianceQuery:
                 tia_date=t.tia_date, tia_outcome=t.tia_outcome,
                 activities=[ProcessingActivity.from_domain(a) for a in activities if t.key in a.transfers]))
         return rows
+
+    @strawberry.field(description="The organisation's data map: its activities, the recipients they share with and "
+                      "the destinations data is transferred to, each transfer with its footing (ADEQUATE, "
+                      "SAFEGUARDED, DEROGATION, MISSING). The registry draws it at "
+                      "`/organizations/{slug}/data-map` (and `.svg`); tools can draw their own from this.")
+    async def data_map(
+        self, info: Info, organization: OrganizationSlug,
+        as_of: Annotated[dt.date | None, strawberry.argument(
+            description="Judge adequacy decisions as in force on this date (YYYY-MM-DD); leave out for today.")
+        ] = None,
+    ) -> DataMap:
+        org = await load_organization(info, organization)
+        repos = info.context.repos
+        return DataMap.from_domain(data_map.data_map(await read_inventory(repos, org.slug, data_map.READS),
+                                                     await read_reference(repos), as_of))
 
     @strawberry.field(description="For an organisation subject to both GDPR and India's DPDP Act: each activity's "
                       "lawful basis under each framework side by side. Empty when not both apply.")
