@@ -43,6 +43,7 @@ from registry.domain.enums import DpaStatus, RecipientKind, Role, SubprocessorAu
 from registry.domain.errors import InvalidInventory
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import BY_COLLECTION, INVENTORY, ORGANIZATION, category_id, kind_of
+from registry.domain.ropa_templates import Template, questions
 from registry.services.cells import escape_csv, put, unescape_csv
 from registry.services.imports import current_inventories, plan_inventory
 from registry.services.inventory_sync import Plan
@@ -140,42 +141,8 @@ ENUMS: dict[str, type[Enum]] = {"role": Role, "subprocessor_authorisation": Subp
                           "kind": RecipientKind, "dpa": DpaStatus}
 
 # The ICO layout: question key -> (what it becomes, the registry field or None when not imported)
-ICO_QUESTIONS: list[tuple[str, str]] = [
-    ("ICO.1.1", "Legal name of the controller"), ("ICO.1.2", "Contact details of the controller"),
-    ("ICO.1.3", "Joint controllers, if any, and their respective responsibilities (Art 26)"),
-    ("ICO.1.4", "Data protection officer and how to contact them"),
-    ("ICO.1.5", "UK representative, where the controller is not established in the UK"),
-    ("ICO.1.6", "Whether the organisation acts as controller or processor for this activity"),
-    ("ICO.1.7", "Department (business function) responsible for the activity"),
-    ("ICO.1.8", "Designated data stewards for the activity"),
-    ("ICO.2.1", "Purposes of the processing"), ("ICO.2.2", "Description of the system or processing activity"),
-    ("ICO.3.1", "Categories of individuals"), ("ICO.3.2", "Categories of personal data"),
-    ("ICO.3.3", "Whether special category (Art 9) or criminal offence (Art 10) data is involved"),
-    ("ICO.3.4", "Source of the personal data"), ("ICO.4.1", "Categories of recipients"),
-    ("ICO.4.2", "Whether personal data is shared with third parties"),
-    ("ICO.5.1", "Transfers to third countries or international organisations, naming them"),
-    ("ICO.5.2", "Safeguards for those transfers"), ("ICO.6.1", "Retention period for each category of personal data"),
-    ("ICO.6.2", "Link to the retention and erasure policy"),
-    ("ICO.6.3", "Whether the processing adheres to that policy"),
-    ("ICO.6.4", "If not, why not"),
-    ("ICO.7.1", "General description of technical and organisational security measures"),
-    ("ICO.7.2", "Where the personal data is located (storage and processing locations)"),
-    ("ICO.8.1", "Art 6 lawful basis"), ("ICO.8.2", "Legitimate interests pursued, where Art 6(1)(f) is relied on"),
-    ("ICO.8.3", "Link to the legitimate interests assessment (LIA)"),
-    ("ICO.8.4", "Art 9 condition for special category data"),
-    ("ICO.8.5", "DPA 2018 Schedule 1 condition (where Art 9/10 data needs one under UK law)"),
-    ("ICO.9.1", "Whether there is profiling or solely automated decision-making (Art 22)"),
-    ("ICO.9.2", "Description of that decision-making or profiling"),
-    ("ICO.9.3", "Lawful basis for the profiling or automated decision-making"),
-    ("ICO.10.1", "Whether a DPIA is required"), ("ICO.10.2", "Where the DPIA is documented"),
-    ("ICO.11.1", "Data subject rights that apply and how to exercise them"),
-    ("ICO.11.2", "Link to the applicable privacy policy"), ("ICO.11.3", "Link to processing-specific privacy notices"),
-    ("ICO.12.1", "Link to the record of consent (where consent is the basis)"),
-    ("ICO.13.1", "How personal data breaches are notified and recorded"),
-    ("ICO.13.2", "Link to the record of personal data breaches"),
-    ("ICO.14.1", "Link to the processor contract (Art 28)"),
-    ("ICO.15.1", "When the entry was last reviewed, and by whom"),
-]
+ICO_QUESTIONS: list[tuple[str, str]] = [(q.key, q.english) for q in questions(Template.UK_ICO)]
+"""The ICO layout's columns: the questions of registry/domain/ropa_templates.py, the one list of them."""
 ICO_IMPORTED = {
     "ICO.1.1": "the organisation's legal name", "ICO.1.2": "a contact of the organisation",
     "ICO.1.4": "the organisation's DPO", "ICO.1.5": "the organisation's representative",
