@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,8 +70,7 @@ class SignIn:
     @classmethod
     def from_env(cls, e: Mapping[str, str]) -> SignIn:
         kw: dict[str, object] = {}
-        for name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret", "oidc_scopes", "oidc_role_claim",
-                     "public_url"):
+        for name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret", "oidc_scopes", "oidc_role_claim"):
             if e.get(f"REGISTRY_{name.upper()}"):
                 kw[name] = e[f"REGISTRY_{name.upper()}"].strip()
         if e.get("REGISTRY_SESSION_SECRET"):
@@ -222,7 +221,9 @@ class Settings:
             kw["allowed_hosts"] = tuple(h.strip().lower() for h in e["REGISTRY_ALLOWED_HOSTS"].split(",") if h.strip())
         if e.get("REGISTRY_CORS_ORIGINS"):
             kw["cors_origins"] = tuple(o.strip() for o in e["REGISTRY_CORS_ORIGINS"].split(",") if o.strip())
-        kw["sign_in"] = SignIn.from_env(e)
+        # REGISTRY_PUBLIC_URL is read once, checked above; the sign-in callback and cookies follow it too.
+        public_url = kw.get("public_url")
+        kw["sign_in"] = replace(SignIn.from_env(e), public_url=public_url if isinstance(public_url, str) else None)
         return cls(**kw)  # type: ignore[arg-type]
 
 
