@@ -49,7 +49,7 @@ from registry.domain import models as m
 from registry.domain.enums import DpaStatus, RecipientKind, Role
 from registry.domain.errors import InvalidInventory, Problem
 from registry.domain.inventory import Inventory, ReferenceData
-from registry.domain.kinds import category_id
+from registry.domain.kinds import BY_CLASS, category_id
 
 ACTIVITY_SYSTEM = "Processing activity"
 RECIPIENT_SYSTEM = "Recipient"
@@ -493,40 +493,29 @@ class _Importer:
         return inv
 
     def _purpose(self, inv: Inventory, fides_key: str, res: dict[str, Any] | None) -> Inventory:
-        key = slugify(fides_key)
-        cur = next((p for p in inv.purposes if p.key == key), None)
-        if res is None:
-            name = self.taxonomy["data_use"].get(fides_key)
-            if name is None:
-                self.report.unmapped.append(f"data use {fides_key}: neither fideslang's nor defined in the manifest; "
-                                            f"became purpose '{key}' named after its key")
-                name = fides_key
-            else:
-                self.report.mapped.append(f"data use {fides_key} (fideslang's '{name}') -> purpose '{key}'")
-            res = {"name": name}
-        new = m.Purpose(organization=inv.organization.slug, key=key, name=res.get("name") or fides_key,
-                        description=res.get("description"))
-        if cur is not None:
-            new = dataclasses.replace(cur, name=new.name, description=new.description)
-        if new != cur:
-            inv = inv.replacing(new)
-        return inv
+        return self._named(inv, m.Purpose, "data_use", "data use", "purpose", fides_key, res)
 
     def _subject(self, inv: Inventory, fides_key: str, res: dict[str, Any] | None) -> Inventory:
+        return self._named(inv, m.DataSubjectCategory, "data_subject", "data subject", "data-subject category",
+                           fides_key, res)
+
+    def _named(self, inv: Inventory, cls: type[Any], section: str, theirs: str, ours: str, fides_key: str,
+               res: dict[str, Any] | None) -> Inventory:
+        """A purpose or data-subject category from a Fides data use or data subject: the manifest's own definition
+        `res`, or else fideslang's name for the key, or else the key itself (reported as not mapped)."""
         key = slugify(fides_key)
-        cur = next((s for s in inv.data_subjects if s.key == key), None)
+        cur = next((x for x in inv.of(BY_CLASS[cls]) if x.key == key), None)
         if res is None:
-            name = self.taxonomy["data_subject"].get(fides_key)
+            name = self.taxonomy[section].get(fides_key)
             if name is None:
-                self.report.unmapped.append(f"data subject {fides_key}: neither fideslang's nor defined in the "
-                                            f"manifest; became data-subject category '{key}' named after its key")
+                self.report.unmapped.append(f"{theirs} {fides_key}: neither fideslang's nor defined in the manifest; "
+                                            f"became {ours} '{key}' named after its key")
                 name = fides_key
             else:
-                self.report.mapped.append(f"data subject {fides_key} (fideslang's '{name}') -> data-subject "
-                                          f"category '{key}'")
+                self.report.mapped.append(f"{theirs} {fides_key} (fideslang's '{name}') -> {ours} '{key}'")
             res = {"name": name}
-        new = m.DataSubjectCategory(organization=inv.organization.slug, key=key, name=res.get("name") or fides_key,
-                                    description=res.get("description"))
+        new = cls(organization=inv.organization.slug, key=key, name=res.get("name") or fides_key,
+                  description=res.get("description"))
         if cur is not None:
             new = dataclasses.replace(cur, name=new.name, description=new.description)
         if new != cur:
