@@ -14,7 +14,7 @@ import strawberry
 from strawberry import relay
 
 from registry.domain.errors import Problem
-from registry.domain.kinds import RecordKind
+from registry.domain.kinds import BY_COLLECTION, RecordKind
 from registry.graphql.context import Info
 from registry.graphql.errors import id_problem
 from registry.graphql.inputs import make_input, to_plain
@@ -57,9 +57,9 @@ def editor(info: Info) -> Editor:
 
 @cache
 def payload(out: type) -> type:
-    """`{Type}Payload`: the record as stored after the change, or the user errors."""
-    field_name = out.__name__[0].lower() + out.__name__[1:]
-    field_name = {"dataSubjectCategory": "dataSubject"}.get(field_name, field_name)
+    """`{Type}Payload`: the record as stored after the change (in a field named after its kind, as the mutations
+    are: `createDataSubject` answers `dataSubject`), or the user errors."""
+    field_name = camel(BY_COLLECTION[out.collection].singular)  # type: ignore[attr-defined]
     ns = {
         "__annotations__": {field_name: out | None, "user_errors": list[UserError]},
         field_name: strawberry.field(description="The record as stored after the change; null on errors."),
