@@ -17,28 +17,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bench.commands import CommandCounter
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
-from bench.server import registry_server
+from bench.server import bench_database, registry_server
 from registry.app import create_app
 from registry.cli import progress_bar
-from registry.config import PROJECT_ROOT, Settings
+from registry.config import Settings
 from registry.domain.enums import AccessRole
-from registry.services.seeding import SeedReport, inventory_size, seed, store_inventory
+from registry.services.seeding import SeedReport, inventory_size, store_inventory
 from registry.services.tokens import create_token
-from registry.storage.database import Database, open_database
-from registry.storage.embedded import EmbeddedFerretDB
+from registry.storage.database import Database
 
 POINT_QUERY = """query($id: ID!) { node(id: $id) { ... on ProcessingActivity {
   name purposes { name lawfulBases { article title } }
@@ -145,30 +141,18 @@ def http_throughput(uri: str, activity_id: str, seconds: float, token: str | Non
 
 async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
     counter = CommandCounter()
-    with tempfile.TemporaryDirectory() as tmp:
-        external = os.environ.get("MONGODB_URI")
-        fdb = None if external else EmbeddedFerretDB(PROJECT_ROOT / "bin" / "ferretdb", Path(tmp)).start()
-        uri = external or fdb.uri.rsplit("/", 1)[0] + "/registrybench"  # type: ignore[union-attr]
-        try:
-            settings = Settings(mongodb_uri=uri)
-            # A 20,000-activity register makes single FerretDB queries take longer than the API's default timeout.
-            async with open_database(settings, event_listeners=[counter], socketTimeoutMS=900_000) as db:
-                await seed(db.repos, settings.seed_dir)
-                results = []
-                for n in sizes:
-                    print(f"… {n} activities", file=sys.stderr, flush=True)
-                    results.append(await measure_size(db, counter, n, repeat))
-                http = http_auth = None
-                if http_seconds > 0:
-                    import base64
-                    gid = base64.b64encode(f"ProcessingActivity:bench-{sizes[0]}/activity-00001".encode()).decode()
-                    http = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, None)
-                    _, token = await create_token(db.repos, "benchmark", AccessRole.VIEWER)
-                    http_auth = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, token)
-                await db.client.drop_database(db.db.name)
-        finally:
-            if fdb:
-                fdb.stop()
+    async with bench_database("registrybench", [counter]) as (db, uri):
+        results = []
+        for n in sizes:
+            print(f"… {n} activities", file=sys.stderr, flush=True)
+            results.append(await measure_size(db, counter, n, repeat))
+        http = http_auth = None
+        if http_seconds > 0:
+            import base64
+            gid = base64.b64encode(f"ProcessingActivity:bench-{sizes[0]}/activity-00001".encode()).decode()
+            http = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, None)
+            _, token = await create_token(db.repos, "benchmark", AccessRole.VIEWER)
+            http_auth = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, token)
     lines = ["| activities | (a) API, cold cache: median / p95 | (b) PyMongo floor: median / p95 | (a)/(b) | "
              "(c) queries (+ getMore) | (a) warm cache: median | load time | peak RSS |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|"]
