@@ -41,6 +41,28 @@ def scoped_id(organization: str, key: str) -> str:
     return f"{organization}/{key}"
 
 
+
+@dataclass(frozen=True, kw_only=True)
+class Versioned:
+    """What every record people edit carries: its version and whether it is archived. Keyword-only, so each
+    record's own fields keep their positions."""
+
+    version: int = 0
+    """Incremented by every change; an update states the version it was based on."""
+    archived: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScopedRecord(Versioned):
+    """A record of one organisation, identified by the organisation's slug and a key unique within it."""
+
+    organization: str
+    key: str
+
+    @property
+    def id(self) -> str:
+        return scoped_id(self.organization, self.key)
+
 @dataclass(frozen=True)
 class Source:
     """Where in a published document a fact was stated."""
@@ -155,7 +177,7 @@ class Country:
 
 
 @dataclass(frozen=True)
-class DataCategory:
+class DataCategory(Versioned):
     """A node of the data-category taxonomy; `organization` is set for an organisation's own categories."""
 
     key: str
@@ -171,10 +193,6 @@ class DataCategory:
     """Data of a highly personal nature in the sense of WP248 criterion 4 (financial, location, communications,
     identity documents), beyond the Art 9 and Art 10 categories."""
     source: Source | None = None
-
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
 
     @property
     def id(self) -> str:
@@ -263,7 +281,7 @@ class FrameworkApplicability:
 
 
 @dataclass(frozen=True)
-class Organization:
+class Organization(Versioned):
     """The controller or processor whose register this is."""
 
     slug: str
@@ -293,17 +311,13 @@ class Organization:
     """How people withdraw consent (GDPR Art 7(3)), where the organisation states it."""
     documents: list[SourceDocument] = field(default_factory=list)
 
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
     @property
     def id(self) -> str:
         return self.slug
 
 
 @dataclass(frozen=True)
-class DataSubjectCategory:
+class DataSubjectCategory(ScopedRecord):
     """A category of people whose data is processed."""
 
     organization: str
@@ -317,17 +331,9 @@ class DataSubjectCategory:
     asylum seekers: an imbalance of power); null where not assessed."""
     source: Source | None = None
 
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
-
 
 @dataclass(frozen=True)
-class Purpose:
+class Purpose(ScopedRecord):
     """A purpose of processing."""
 
     organization: str
@@ -336,17 +342,9 @@ class Purpose:
     description: str | None = None
     source: Source | None = None
 
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
-
 
 @dataclass(frozen=True)
-class Recipient:
+class Recipient(ScopedRecord):
     """A subprocessor, service provider or other recipient of personal data."""
 
     organization: str
@@ -363,14 +361,6 @@ class Recipient:
     """Where the recipient's EU-US Data Privacy Framework certification is recorded (e.g. its DPF list entry)."""
     source: Source | None = None
 
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
-
     @property
     def is_processor(self) -> bool:
         """Subprocessors and service providers act on the organisation's behalf."""
@@ -381,7 +371,7 @@ class Recipient:
 
 
 @dataclass(frozen=True)
-class Transfer:
+class Transfer(ScopedRecord):
     """A transfer of personal data to another country."""
 
     organization: str
@@ -404,17 +394,9 @@ class Transfer:
     tia_outcome: str | None = None
     source: Source | None = None
 
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
-
 
 @dataclass(frozen=True)
-class RetentionRule:
+class RetentionRule(ScopedRecord):
     """How long some data is kept, from which event, and why."""
 
     organization: str
@@ -427,31 +409,15 @@ class RetentionRule:
     stated_as: str | None = None
     source: Source | None = None
 
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
-
 
 @dataclass(frozen=True)
-class SecurityMeasure:
+class SecurityMeasure(ScopedRecord):
     """A technical or organisational measure (GDPR Art 32(1))."""
 
     organization: str
     key: str
     description: str
     source: Source | None = None
-
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
 
 
 @dataclass(frozen=True)
@@ -465,7 +431,7 @@ class Owner:
 
 
 @dataclass(frozen=True)
-class System:
+class System(ScopedRecord):
     """An application or data store that holds personal data: where the data lives, who hosts it, and where."""
 
     organization: str
@@ -482,14 +448,6 @@ class System:
     owner: Owner | None = None
     security_measures: list[str] = field(default_factory=list)
     source: Source | None = None
-
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
 
 
 @dataclass(frozen=True)
@@ -591,7 +549,7 @@ DEFAULT_REVIEW_INTERVAL = "P12M"
 
 
 @dataclass(frozen=True)
-class ProcessingActivity:
+class ProcessingActivity(ScopedRecord):
     """An entry of the record of processing activities (GDPR Art 30)."""
 
     organization: str
@@ -646,14 +604,6 @@ class ProcessingActivity:
     review_interval: str = DEFAULT_REVIEW_INTERVAL
     """How often the entry is reviewed, as an ISO 8601 duration (default every 12 months)."""
     source: Source | None = None
-
-    version: int = 0
-    """Incremented by every change; an update states the version it was based on."""
-    archived: bool = False
-
-    @property
-    def id(self) -> str:
-        return scoped_id(self.organization, self.key)
 
     def links(self, kind: DocumentLinkKind) -> list[DocumentLink]:
         """The document links of one kind."""
