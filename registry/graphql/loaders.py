@@ -28,10 +28,11 @@ def _by_id(repo: Repository[Any], cache: ReadCache, generation: Generation,
     return DataLoader(load_fn=load)
 
 
-def _by_organization(repo: Repository[Any], deadline: Deadline | None) -> DataLoader[str, list[Any]]:
+def _by_organization(repo: Repository[Any], cache: ReadCache, generation: Generation,
+                     deadline: Deadline | None) -> DataLoader[str, list[Any]]:
     async def load(slugs: Sequence[str]) -> list[list[Any]]:
         check(deadline)
-        found = await repo.by_organizations(slugs)
+        found = await cache.of_organizations(repo, slugs, await generation())
         return [found.get(s, []) for s in slugs]
 
     return DataLoader(load_fn=load)
@@ -105,7 +106,7 @@ class Loaders:
         # Made when first asked for: a point query uses five of the thirty-two.
         self.by_id: dict[str, DataLoader[str, Any]] = _OnDemand(by_id)
         self.by_organization: dict[str, DataLoader[str, list[Any]]] = _OnDemand(
-            lambda name: _by_organization(by_name[name], deadline)
+            lambda name: _by_organization(by_name[name], repos.cache, generation, deadline)
         )
         self.history = _history(repos.history, deadline)
 

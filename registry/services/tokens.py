@@ -63,8 +63,8 @@ class TokenChecker:
     def __init__(self, unknown_ttl: float = 10.0, unknown_items: int = 10_000, known_for: float = 1.0):
         self.unknown_ttl, self.unknown_items, self.known_for = unknown_ttl, unknown_items, known_for
         self._unknown: OrderedDict[str, float] = OrderedDict()
-        self._held: tuple[object, str | None, float, dict[str, ApiToken]] | None = None
-        """(the read cache, its generation, when confirmed, the tokens) of the last check."""
+        self._held: tuple[object, float, dict[str, ApiToken]] | None = None
+        """(the read cache, when confirmed, the tokens) of the last check."""
 
     async def verify(self, repos: Repositories, presented: str,
                      generation: Callable[[], Awaitable[str | None]] | None = None) -> ApiToken | None:
@@ -74,13 +74,15 @@ class TokenChecker:
         key = m.group(1)
         if repos.cache.enabled:
             held = self._held
-            if held is not None and held[0] is repos.cache and held[1] == repos.cache.held \
-                    and time.monotonic() - held[2] < self.known_for and key not in held[3]:
+            # The tokens read last are still the cache's own (no change to tokens applied since, in this process).
+            current = held is not None and held[0] is repos.cache \
+                and repos.cache.collections.get(repos.tokens.name) is held[2]
+            if current and held is not None and time.monotonic() - held[1] < self.known_for and key not in held[2]:
                 return None
             started = time.monotonic()
             seen = await generation() if generation else None
             tokens: dict[str, ApiToken] = await repos.cache.whole(repos.tokens, seen)
-            self._held = (repos.cache, repos.cache.held, started, tokens)
+            self._held = (repos.cache, started, tokens)
             token = tokens.get(key)
         elif self._known_unknown(key):
             return None

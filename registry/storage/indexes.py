@@ -29,5 +29,6 @@ async def ensure_indexes(repos: Repositories) -> None:
     await _create(repos.history.collection,
                   IndexModel([("entity_id", ASCENDING), ("version", ASCENDING)], name="entity_version"),
                   IndexModel([("at", ASCENDING)], name="at"))
+    await _create(repos.cache.changes, IndexModel([("at", ASCENDING)], name="at"))
     await _create(repos.subprocessor_changes.collection,
                   IndexModel([("organization", ASCENDING), ("announced", ASCENDING)], name="org_announced"))

@@ -102,7 +102,8 @@ class Repository(Generic[T]):
         return [self.from_doc(d) for d in docs]
 
     async def by_organizations(self, slugs: Iterable[str]) -> dict[str, list[T]]:
-        """Each organisation's live records, for several organisations in one query."""
+        """Each organisation's live records, for several organisations in one query (`ReadCache.of_organizations`
+        keeps them)."""
         wanted = list(dict.fromkeys(slugs))
         out: dict[str, list[T]] = {s: [] for s in wanted}
         if wanted:
@@ -125,13 +126,13 @@ class Repository(Generic[T]):
 
     # --- writes: each ends by telling the read cache -------------------------------------------------------------
 
-    async def _written(self) -> None:
+    async def _written(self, ids: Iterable[str]) -> None:
         if self.cache is not None:
-            await self.cache.changed()
+            await self.cache.changed(self.name, ids)
 
     async def insert(self, doc: dict[str, Any]) -> None:
         await self.collection.insert_one(doc)
-        await self._written()
+        await self._written([doc["_id"]])
 
     async def insert_new(self, docs: Sequence[dict[str, Any]]) -> set[str]:
         """Insert documents whose ids are free; the ids that were taken (by a concurrent writer) are returned."""
@@ -146,7 +147,7 @@ class Repository(Generic[T]):
                 raise
             taken = {docs[err["index"]]["_id"] for err in errors}
         finally:
-            await self._written()
+            await self._written([d["_id"] for d in docs])
         return taken
 
     async def replace(self, doc: dict[str, Any], version: int | None = None) -> bool:
@@ -155,7 +156,7 @@ class Repository(Generic[T]):
         if version is not None:
             query["version"] = version
         result = await self.collection.replace_one(query, doc)
-        await self._written()
+        await self._written([doc["_id"]])
         return result.matched_count > 0
 
     async def upsert_many(self, objs: Sequence[T], batch: int = 500) -> WriteCounts:
@@ -172,7 +173,7 @@ class Repository(Generic[T]):
             if changed:
                 await self.collection.bulk_write([ReplaceOne({"_id": d["_id"]}, d) for d in changed], ordered=True)
             if new or changed:
-                await self._written()
+                await self._written([d["_id"] for d in [*new, *changed]])
             total = total + WriteCounts(len(new), len(changed), len(docs) - len(new) - len(changed))
         return total
 

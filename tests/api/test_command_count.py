@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import httpx
@@ -11,6 +12,8 @@ from bench.generate import FULL_RECORD_QUERY
 from registry.app import create_app
 from registry.config import Settings
 from registry.storage.database import Database
+from registry.storage.repositories import Repositories
+from registry.storage.writer import Writer
 from tests.support import GraphQLClient, listed_and_alone
 
 
@@ -45,3 +48,30 @@ async def test_synthetic_activities_listed_equal_the_same_read_alone(
         listed = await listed_and_alone(GraphQLClient(c), "synthetic-5")
     assert any(r["countries"] for a in listed for r in a["subprocessors"])
     assert any(t["destination"] and t["mechanism"] for a in listed for t in a["transfers"])
+
+
+async def test_after_another_process_edits_one_activity_only_that_activity_is_read_again(
+    synthetic: tuple[Database, CommandCounter],
+) -> None:
+    db, counter = synthetic
+    slug, edited = "synthetic-400", "synthetic-400/activity-00007"
+    app = create_app(Settings(auth_required=False), db)
+    variables = {"slug": slug}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as c:
+        gql = GraphQLClient(c)
+        await gql.data(FULL_RECORD_QUERY, variables)  # this process now holds the register
+        other = Repositories(db.db)  # a second API process on the same database
+        stored = await other.processing_activities.get(edited)
+        assert stored is not None
+        await Writer(other).update(other.processing_activities, dataclasses.replace(stored, name="Edited elsewhere"),
+                                   stored.version, "test")
+        counter.counts.clear()
+        after = await gql.data(FULL_RECORD_QUERY, variables)
+        commands = Counter(counter.counts)
+        await db.repos.cache.changed()  # everything read again, for comparison
+        assert after == await gql.data(FULL_RECORD_QUERY, variables)
+    names = {a["id"]: a["name"] for a in after["organization"]["processingActivities"]}
+    assert "Edited elsewhere" in names.values()
+    # The generation, the change entries since, and the one activity the entry names: not the collection.
+    assert commands == Counter({"find registry_state": 1, "find registry_changes": 1,
+                                "find processing_activities": 1}), dict(commands)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
+import time
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
@@ -12,6 +14,7 @@ import pytest_asyncio
 from registry.config import Settings
 from registry.domain.enums import AccessRole
 from registry.services.tokens import create_token, revoke, verify
+from registry.storage.cache import RETAIN
 from registry.storage.database import Database
 from registry.storage.repositories import Repositories
 from registry.storage.writer import Writer
@@ -109,3 +112,81 @@ async def test_a_cache_of_size_zero_reads_the_database_every_time(database: Data
     for _ in range(2):
         assert PURPOSE in await repos.cache.get_many(repos.purposes, [PURPOSE])
     assert not repos.cache.records and repos.cache.generation_reads == 0
+
+
+async def _live(repos: Repositories, slug: str) -> list[tuple[str, str, int]]:
+    return [(p.id, p.name, p.version) for p in (await repos.purposes.by_organizations([slug]))[slug]]
+
+
+async def test_a_change_drops_only_the_records_it_names(two_processes: tuple[Database, Repositories]) -> None:
+    db, other = two_processes
+    ids = [p.id for p in (await db.repos.purposes.by_organizations(["januscaler"]))["januscaler"]][:3]
+    assert len(ids) == 3
+    await other.cache.get_many(other.purposes, ids)
+    stored = await db.repos.purposes.get(ids[0])
+    assert stored is not None
+    await Writer(db.repos).update(db.repos.purposes, dataclasses.replace(stored, name="Edited once"), stored.version,
+                                  "test")
+    misses, emptied = other.cache.misses, other.cache.emptied
+    found = await other.cache.get_many(other.purposes, ids)
+    assert found[ids[0]].name == "Edited once"
+    assert other.cache.misses == misses + 1, "only the edited record is read again"
+    assert other.cache.emptied == emptied
+
+
+async def test_an_organisations_list_follows_creates_edits_and_archives(
+    two_processes: tuple[Database, Repositories],
+) -> None:
+    db, other = two_processes
+    before = await other.cache.of_organizations(other.purposes, ["januscaler"])
+    assert [(p.id, p.name, p.version) for p in before["januscaler"]] == await _live(db.repos, "januscaler")
+    first, second = before["januscaler"][:2]
+    writer = Writer(db.repos)
+    await writer.create(db.repos.purposes, dataclasses.replace(first, key="aaa-first-in-order", version=1), "test")
+    await writer.update(db.repos.purposes, dataclasses.replace(first, name="Renamed"), first.version, "test")
+    await writer.update(db.repos.purposes, dataclasses.replace(second, archived=True), second.version, "test")
+
+    reads = other.cache.reads
+    after = await other.cache.of_organizations(other.purposes, ["januscaler"])
+    assert [(p.id, p.name, p.version) for p in after["januscaler"]] == await _live(db.repos, "januscaler")
+    assert after["januscaler"][0].key == "aaa-first-in-order"
+    assert second.id not in {p.id for p in after["januscaler"]}
+    assert other.cache.reads == reads + 1, "one read of the three changed records, not of the whole list"
+    reads = other.cache.reads
+    await other.cache.of_organizations(other.purposes, ["januscaler"])
+    assert other.cache.reads == reads, "the list is kept again"
+
+
+async def test_a_write_of_unknown_records_empties_every_cache(two_processes: tuple[Database, Repositories]) -> None:
+    db, other = two_processes
+    await other.cache.get_many(other.purposes, [PURPOSE])
+    emptied = other.cache.emptied
+    await db.repos.cache.changed()
+    await other.cache.get_many(other.purposes, [PURPOSE])
+    assert other.cache.emptied == emptied + 1
+
+
+async def test_a_cache_not_confirmed_within_the_log_s_keeping_is_emptied(
+    two_processes: tuple[Database, Repositories],
+) -> None:
+    # The change log keeps entries for RETAIN: a cache confirmed longer ago cannot know it saw every entry.
+    db, other = two_processes
+    await other.cache.get_many(other.purposes, [PURPOSE])
+    other.cache.confirmed_at = time.time() - RETAIN.total_seconds()
+    stored = await db.repos.purposes.get(PURPOSE)
+    assert stored is not None
+    await Writer(db.repos).update(db.repos.purposes, dataclasses.replace(stored, description="d"), stored.version,
+                                  "test")
+    emptied = other.cache.emptied
+    await other.cache.get_many(other.purposes, [PURPOSE])
+    assert other.cache.emptied == emptied + 1
+
+
+async def test_expired_change_entries_are_removed(two_processes: tuple[Database, Repositories]) -> None:
+    db, _ = two_processes
+    old = dt.datetime.now(dt.UTC) - RETAIN - dt.timedelta(seconds=1)
+    await db.db.registry_changes.insert_one({"_id": "expired", "at": old, "collection": "purposes", "ids": []})
+    db.repos.cache.pruned_at = 0
+    await db.repos.cache.changed("purposes", [PURPOSE])
+    assert await db.db.registry_changes.find_one({"_id": "expired"}) is None
+    assert await db.db.registry_changes.count_documents({}) >= 1
