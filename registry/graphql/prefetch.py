@@ -160,3 +160,10 @@ async def prefetch_activities(info: Info, activities: Sequence[m.ProcessingActiv
     if "dataCategories" in tree.get("retentionRules", {}):
         level2.add("data_categories", (c for r in read.get("retention_rules", []) for c in r.data_categories))
     await level2.run(info.context.loaders)
+
+
+def reads_context_only(resolver: Callable[..., R]) -> Callable[..., R]:
+    """Mark a resolver `(self, info)` that uses nothing of `info` but `info.context`: the executor may call it
+    with the context alone (registry/graphql/execution.py). Put it under `@strawberry.field`."""
+    resolver.__registry_context_only__ = True  # type: ignore[attr-defined]
+    return resolver

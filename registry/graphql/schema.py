@@ -20,6 +20,7 @@ from registry.graphql.audit.queries import AuditQuery
 from registry.graphql.budget import query_budget
 from registry.graphql.compliance.queries import ComplianceQuery
 from registry.graphql.errors_mask import RegistryErrors
+from registry.graphql.execution import RegistryExecutor
 from registry.graphql.inventory.mutations import InventoryMutation
 from registry.graphql.inventory.queries import InventoryQuery
 from registry.graphql.reference.mutations import ReferenceMutation
@@ -55,6 +56,7 @@ def build_schema(limits: Limits | None = None, development: bool = False) -> str
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=not development),
+        execution_context_class=RegistryExecutor,
         # Factories, not instances: an extension is made per request (the error mask keeps per-request state).
         extensions=[
             lambda: AddValidationRules(rules),

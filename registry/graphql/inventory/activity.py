@@ -23,7 +23,7 @@ from registry.graphql.inventory.records import (
     Transfer,
 )
 from registry.graphql.inventory.systems import System
-from registry.graphql.prefetch import every, first, now_or_later, prefetch_activities
+from registry.graphql.prefetch import every, first, now_or_later, prefetch_activities, reads_context_only
 from registry.graphql.reference.types import DataCategory, LegalBasis
 from registry.services.rights import rights_that_apply
 
@@ -38,6 +38,7 @@ class LawfulBasisStatement:
     basis_id: strawberry.Private[str]
 
     @strawberry.field(description="The lawful basis the statement maps to.")
+    @reads_context_only
     def legal_basis(self, info: Info) -> LegalBasis | None:
         return now_or_later(info, "legal_bases", [self.basis_id], first(LegalBasis))
 
@@ -55,6 +56,7 @@ class ActivityPurpose:
     assignment: strawberry.Private[m.PurposeAssignment]
 
     @strawberry.field(description="The purpose.")
+    @reads_context_only
     def purpose(self, info: Info) -> Purpose:
         return now_or_later(info, "purposes", [self.purpose_id], first(Purpose))
 
@@ -63,16 +65,19 @@ class ActivityPurpose:
         return self.assignment.purpose
 
     @strawberry.field(description="Name of the purpose.")
+    @reads_context_only
     def name(self, info: Info) -> str:
         return now_or_later(info, "purposes", [self.purpose_id],
                             lambda found: str(found[0].name) if found else self.assignment.purpose)
 
     @strawberry.field(description="The lawful bases relied on for this purpose; empty where the sources state none.")
+    @reads_context_only
     def lawful_bases(self, info: Info) -> list[LegalBasis]:
         ids = [a.basis for a in self.assignment.lawful_bases]
         return now_or_later(info, "legal_bases", ids, every(LegalBasis))
 
     @strawberry.field(description="GDPR Art 9(2) conditions relied on for special-category data in this purpose.")
+    @reads_context_only
     def special_category_conditions(self, info: Info) -> list[LegalBasis]:
         ids = [a.basis for a in self.assignment.special_category_conditions]
         return now_or_later(info, "legal_bases", ids, every(LegalBasis))
@@ -88,11 +93,13 @@ class RecipientShare:
     share: strawberry.Private[m.RecipientShare]
 
     @strawberry.field(description="The recipient.")
+    @reads_context_only
     def recipient(self, info: Info) -> Recipient | None:
         return now_or_later(info, "recipients", [m.scoped_id(self.organization, self.share.recipient)],
                             first(Recipient))
 
     @strawberry.field(description="The data categories it receives.")
+    @reads_context_only
     def data_categories(self, info: Info) -> list[DataCategory]:
         return now_or_later(info, "data_categories", self.share.data_categories, every(DataCategory))
 
@@ -195,20 +202,24 @@ class ProcessingActivity(RecordNode, Versioned):
         ]
 
     @strawberry.field(description="Every lawful basis relied on by any purpose of the activity, without repeats.")
+    @reads_context_only
     def lawful_bases(self, info: Info) -> list[LegalBasis]:
         ids = list(dict.fromkeys(b.basis for p in self.domain.purposes for b in p.lawful_bases))
         return now_or_later(info, "legal_bases", ids, every(LegalBasis))
 
     @strawberry.field(description="The categories of personal data processed (Art 30(1)(c)).")
+    @reads_context_only
     def data_categories(self, info: Info) -> list[DataCategory]:
         return now_or_later(info, "data_categories", self.domain.data_categories, every(DataCategory))
 
     @strawberry.field(description="The categories of data subjects (Art 30(1)(c)).")
+    @reads_context_only
     def data_subjects(self, info: Info) -> list[DataSubjectCategory]:
         ids = self._ids(self.domain.data_subjects)
         return now_or_later(info, "data_subjects", ids, every(DataSubjectCategory))
 
     @strawberry.field(description="Every recipient of the data (Art 30(1)(d)).")
+    @reads_context_only
     def recipients(self, info: Info) -> list[Recipient]:
         return now_or_later(info, "recipients", self._ids(self.domain.recipients), every(Recipient))
 
@@ -216,15 +227,18 @@ class ProcessingActivity(RecordNode, Versioned):
         description="Recipients that process the data on the organisation's behalf (subprocessors "
         "and service providers)."
     )
+    @reads_context_only
     def subprocessors(self, info: Info) -> list[Recipient]:
         return now_or_later(info, "recipients", self._ids(self.domain.recipients),
                             lambda found: wrap(Recipient, [r for r in found if r.is_processor]))
 
     @strawberry.field(description="International transfers made for the activity (Art 30(1)(e)).")
+    @reads_context_only
     def transfers(self, info: Info) -> list[Transfer]:
         return now_or_later(info, "transfers", self._ids(self.domain.transfers), every(Transfer))
 
     @strawberry.field(description="Retention rules: time limits for erasure (Art 30(1)(f)).")
+    @reads_context_only
     def retention_rules(self, info: Info) -> list[RetentionRule]:
         return now_or_later(info, "retention_rules", self._ids(self.domain.retention_rules), every(RetentionRule))
 
@@ -234,6 +248,7 @@ class ProcessingActivity(RecordNode, Versioned):
         return now_or_later(info, "security_measures", ids, every(SecurityMeasure))
 
     @strawberry.field(description="The systems (applications, data stores) the activity uses: where its data lives.")
+    @reads_context_only
     def systems(self, info: Info) -> list[System]:
         return now_or_later(info, "systems", self._ids(self.domain.systems), every(System))
 

@@ -12,7 +12,7 @@ from registry.graphql.audit.history import Versioned
 from registry.graphql.base import DocumentSource, DpaStatus, RecipientKind, RecordNode, Role
 from registry.graphql.context import Info
 from registry.graphql.facts import RecordedFact, recorded_facts
-from registry.graphql.prefetch import every, first, now_or_later
+from registry.graphql.prefetch import every, first, now_or_later, reads_context_only
 from registry.graphql.reference.types import Country, DataCategory, TransferMechanism
 
 
@@ -100,6 +100,7 @@ class Recipient(RecordNode, Versioned):
         )
 
     @strawberry.field(description="Countries where it processes the data; empty when the document does not say.")
+    @reads_context_only
     def countries(self, info: Info) -> list[Country]:
         return now_or_later(info, "countries", self.country_codes, every(Country))
 
@@ -143,18 +144,22 @@ class Transfer(RecordNode, Versioned):
         )
 
     @strawberry.field(description="Country the data leaves; null where the document does not say.")
+    @reads_context_only
     def origin(self, info: Info) -> Country | None:
         return now_or_later(info, "countries", _one(self.origin_code), first(Country))
 
     @strawberry.field(description="Country the data goes to; null where the document does not name it.")
+    @reads_context_only
     def destination(self, info: Info) -> Country | None:
         return now_or_later(info, "countries", _one(self.destination_code), first(Country))
 
     @strawberry.field(description="Who receives the data; null where the document does not say.")
+    @reads_context_only
     def recipient(self, info: Info) -> Recipient | None:
         return now_or_later(info, "recipients", _one(self.recipient_id), first(Recipient))
 
     @strawberry.field(description="The transfer mechanism relied on; null where the document states none.")
+    @reads_context_only
     def mechanism(self, info: Info) -> TransferMechanism | None:
         return now_or_later(info, "transfer_mechanisms", _one(self.mechanism_code), first(TransferMechanism))
 
@@ -191,6 +196,7 @@ class RetentionRule(RecordNode, Versioned):
         )
 
     @strawberry.field(description="The data categories the rule applies to.")
+    @reads_context_only
     def data_categories(self, info: Info) -> list[DataCategory]:
         return now_or_later(info, "data_categories", self.category_ids, every(DataCategory))
 

@@ -12,7 +12,7 @@ from registry.graphql.audit.history import Versioned
 from registry.graphql.base import DocumentSource, RecordNode, SystemKind
 from registry.graphql.context import Info
 from registry.graphql.inventory.records import Recipient, SecurityMeasure
-from registry.graphql.prefetch import every, first, now_or_later
+from registry.graphql.prefetch import every, first, now_or_later, reads_context_only
 from registry.graphql.reference.types import Country, DataCategory
 
 
@@ -58,10 +58,12 @@ class System(RecordNode, Versioned):
         return now_or_later(info, "recipients", ids, first(Recipient))
 
     @strawberry.field(description="Where its data is stored or processed; empty where not recorded.")
+    @reads_context_only
     def locations(self, info: Info) -> list[Country]:
         return now_or_later(info, "countries", self.domain.locations, every(Country))
 
     @strawberry.field(description="The categories of personal data it holds.")
+    @reads_context_only
     def data_categories(self, info: Info) -> list[DataCategory]:
         return now_or_later(info, "data_categories", self.domain.data_categories, every(DataCategory))
 
