@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import resource
 import statistics
 import sys
@@ -25,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from bench import wrk
 from bench.commands import CommandCounter
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
 from bench.server import bench_database, registry_server
@@ -35,6 +38,8 @@ from registry.domain.enums import AccessRole
 from registry.services.seeding import SeedReport, inventory_size, store_inventory
 from registry.services.tokens import create_token
 from registry.storage.database import Database
+from registry.storage.repositories import Repositories
+from registry.storage.writer import Writer
 
 POINT_QUERY = """query($id: ID!) { node(id: $id) { ... on ProcessingActivity {
   name purposes { name lawfulBases { article title } }
@@ -92,31 +97,52 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
             assert "errors" not in body and len(body["data"]["organization"]["processingActivities"]) == n
             return elapsed
 
+        other = Repositories(db.db)  # a second process on the same database, making the changes
+        after_change = []
         for i in range(repeat + 1):  # the first round warms the process (imports, code paths), not the cache
+            stored = await other.processing_activities.get(f"{slug}/activity-{(i * 37) % n + 1:05d}")
+            assert stored is not None
+            await Writer(other).update(other.processing_activities,
+                                       dataclasses.replace(stored, name=f"{stored.name} (edited)"), stored.version,
+                                       "benchmark")
+            changed = await full_record()  # the first read after a one-activity change made elsewhere
             await db.repos.cache.changed()
             counter.counts.clear()
             counter.get_mores = 0
-            cold = await full_record()
+            cold = await full_record()  # a process holding nothing: every record read again
             commands, get_mores = dict(counter.counts), counter.get_mores
             hot = await full_record()
             t = time.perf_counter()
             assert await direct_fetch(db, slug) == n
             if i:
+                after_change.append(changed)
                 api.append(cold)
                 warm.append(hot)
                 floor.append(time.perf_counter() - t)
-    return {"n": n, "load_s": load_s, "api": api, "warm": warm, "floor": floor, "commands": commands,
+    return {"n": n, "load_s": load_s, "api": api, "after_change": after_change, "warm": warm, "floor": floor,
+            "commands": commands,
             "get_mores": get_mores, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def http_throughput(uri: str, activity_id: str, seconds: float, token: str | None,
                     clients: int = 32, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Point query and `{ __typename }` from `clients` concurrent connections against a real `registry serve`: by
+    wrk (bench/wrk.py) when it is installed, else by httpx in this process (a lower ceiling on 2 cores)."""
     env = {"MONGODB_URI": uri, "REGISTRY_SEED_ON_EMPTY": "0", "REGISTRY_AUTH": "on" if token else "off", **(env or {})}
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    point = {"query": POINT_QUERY, "variables": {"id": activity_id}}
     with registry_server(env) as (root, pid):
         base = f"{root}/graphql"
+        r = httpx.post(base, json=point, headers=headers)
+        assert r.status_code == 200 and r.json()["data"]["node"], r.text[:300]
 
-        async def load(payload: dict[str, Any]) -> tuple[int, int]:
+        def by_wrk(payload: dict[str, Any]) -> tuple[int, int]:
+            rate = wrk.load(base, seconds, {**headers, "Content-Type": "application/json"}, json.dumps(payload),
+                            clients)
+            answered = rate.requests_per_second * seconds * (rate.requests - rate.failed) / max(1, rate.requests)
+            return round(answered), rate.failed
+
+        async def by_httpx(payload: dict[str, Any]) -> tuple[int, int]:
             ok = errors = 0
             deadline = time.perf_counter() + seconds
             async with httpx.AsyncClient(timeout=30, headers=headers) as c:
@@ -131,12 +157,17 @@ def http_throughput(uri: str, activity_id: str, seconds: float, token: str | Non
                 await asyncio.gather(*(worker() for _ in range(clients)))
             return ok, errors
 
-        typename_ok, e1 = asyncio.run(load({"query": "{ __typename }"}))
-        point_ok, e2 = asyncio.run(load({"query": POINT_QUERY, "variables": {"id": activity_id}}))
+        def run(payload: dict[str, Any]) -> tuple[int, int]:
+            return by_wrk(payload) if wrk.available() else asyncio.run(by_httpx(payload))
+
+        typename_ok, e1 = run({"query": "{ __typename }"})
+        point_ok, e2 = run(point)
+        r = httpx.post(base, json=point, headers=headers)  # still the right answer after the load
+        assert r.status_code == 200 and r.json()["data"]["node"], r.text[:300]
         with open(f"/proc/{pid}/status") as f:
             hwm = next(int(x.split()[1]) for x in f if x.startswith("VmHWM"))
     return {"typename_rps": typename_ok / seconds, "point_rps": point_ok / seconds, "errors": e1 + e2,
-            "server_rss_mb": hwm / 1024}
+            "server_rss_mb": hwm / 1024, "client": "wrk" if wrk.available() else "httpx"}
 
 
 async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
@@ -153,12 +184,15 @@ async def main_async(sizes: list[int], repeat: int, http_seconds: float) -> str:
             http = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, None)
             _, token = await create_token(db.repos, "benchmark", AccessRole.VIEWER)
             http_auth = await asyncio.to_thread(http_throughput, uri, gid, http_seconds, token)
-    lines = ["| activities | (a) API, cold cache: median / p95 | (b) PyMongo floor: median / p95 | (a)/(b) | "
-             "(c) queries (+ getMore) | (a) warm cache: median | load time | peak RSS |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| activities | (a') after a one-activity change elsewhere: median | (a) API, cold cache: median / p95 "
+             "| (b) PyMongo floor: median / p95 | (a)/(b) | (c) queries (+ getMore) | (a) again, no change: median "
+             "| load time | peak RSS |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         a, b, w = statistics.median(r["api"]), statistics.median(r["floor"]), statistics.median(r["warm"])
-        lines.append(f"| {r['n']:,} | {a*1000:.0f} ms / {pct(r['api'], .95)*1000:.0f} ms | {b*1000:.0f} ms / "
+        c = statistics.median(r["after_change"])
+        lines.append(f"| {r['n']:,} | {c*1000:.0f} ms | {a*1000:.0f} ms / {pct(r['api'], .95)*1000:.0f} ms | "
+                     f"{b*1000:.0f} ms / "
                      f"{pct(r['floor'], .95)*1000:.0f} ms | {a/b:.2f}× | {sum(r['commands'].values())} "
                      f"(+{r['get_mores']}) | {w*1000:.0f} ms | {r['load_s']:.1f} s | {r['rss_mb']:.0f} MB |")
     lines += ["", "(c) by command: " + "; ".join(

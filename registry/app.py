@@ -52,6 +52,25 @@ log = logging.getLogger("registry")
 
 RECOVERY_EVERY = 60.0
 """Seconds between recovery passes while the registry runs."""
+CONFIRM_EVERY = 60.0
+"""Seconds between two checks that the read cache is current, when no request made one: a cache confirmed within
+the change log's keeping is brought up to date record by record, never emptied (storage/cache.py)."""
+
+
+async def _keep_cache(db: Database) -> None:
+    """Fill the read cache at start, then keep it confirmed while the server is idle."""
+    try:
+        held = await db.repos.warm_cache()
+        if held:
+            log.info("Read cache filled with %d records.", held)
+        else:
+            log.info("Read cache left to fill on demand (off, or the register is larger than it holds).")
+    except PyMongoError as e:
+        log.warning("Read cache not filled at start, the database is unavailable: %s", e)
+    while True:
+        await asyncio.sleep(CONFIRM_EVERY)
+        with contextlib.suppress(PyMongoError):
+            await db.repos.cache.generation()
 
 
 async def _keep_recovering(db: Database) -> None:
@@ -112,8 +131,9 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
             state["db"] = db
             recovery = asyncio.create_task(_keep_recovering(db))
             supervisor = asyncio.create_task(supervise(db))
+            cache = asyncio.create_task(_keep_cache(db))
             yield
-            for task in (recovery, supervisor):  # stopped before the database is closed under them
+            for task in (recovery, supervisor, cache):  # stopped before the database is closed under them
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -18,7 +18,7 @@ from pymongo.errors import BulkWriteError
 
 from registry.domain import models as m
 from registry.domain.history import HistoryEntry
-from registry.domain.kinds import BY_COLLECTION, KINDS, RecordKind
+from registry.domain.kinds import BY_COLLECTION, INVENTORY, KINDS, REFERENCE_DATA, RecordKind
 from registry.storage.cache import ReadCache
 from registry.storage.codec import decode, encode
 
@@ -222,3 +222,26 @@ class Repositories:
 
     def all(self) -> list[Repository[Any]]:
         return [*self.records.values(), self.history, self.journal, self.tokens, self.subprocessor_changes]
+
+    async def warm_cache(self) -> int:
+        """Read the whole register into the read cache: every organisation, its records and lists, the shared
+        taxonomy and the reference data, one query per collection. For a server at start, so its first requests
+        do not each wait for FerretDB's scans. Skipped (0) when the register is larger than the cache holds; the
+        number of records held otherwise."""
+        cache = self.cache
+        if not cache.enabled:
+            return 0
+        total = sum([await self.of(k).count() for k in INVENTORY]) + await self.organizations.count()
+        if total > cache.max_items * 0.9:
+            return 0
+        generation, _ = await cache.generation()
+        slugs = [o.slug for o in await self.organizations.find()]
+        await cache.get_many(self.organizations, slugs, generation)
+        for kind in INVENTORY:
+            await cache.of_organizations(self.of(kind), slugs, generation)
+        shared = await self.data_categories.collection.find({"organization": None}, {"_id": 1}).to_list(None)
+        await cache.get_many(self.data_categories, [d["_id"] for d in shared], generation)
+        for kind in REFERENCE_DATA:
+            await cache.whole(self.of(kind), generation)
+        return len(cache.records)
+

@@ -190,3 +190,21 @@ async def test_expired_change_entries_are_removed(two_processes: tuple[Database,
     await db.repos.cache.changed("purposes", [PURPOSE])
     assert await db.db.registry_changes.find_one({"_id": "expired"}) is None
     assert await db.db.registry_changes.count_documents({}) >= 1
+
+
+async def test_a_warmed_cache_answers_an_organisation_without_reading_the_database(database: Database) -> None:
+    repos = Repositories(database.db)
+    held = await repos.warm_cache()
+    assert held > 100
+    reads, misses = repos.cache.reads, repos.cache.misses
+    lists = await repos.cache.of_organizations(repos.processing_activities, ["januscaler", "janusipm"])
+    assert [a.id for a in lists["januscaler"]] == [a.id for a in await repos.processing_activities.find(
+        {"organization": "januscaler", "archived": {"$ne": True}})]
+    assert "GDPR:consent" in await repos.cache.whole(repos.legal_bases)
+    assert (repos.cache.reads, repos.cache.misses) == (reads, misses)
+
+
+async def test_a_register_larger_than_the_cache_is_not_warmed(database: Database) -> None:
+    repos = Repositories(database.db, cache_items=50)
+    assert await repos.warm_cache() == 0
+    assert not repos.cache.records
