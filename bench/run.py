@@ -31,7 +31,7 @@ from bench import wrk
 from bench.commands import CommandCounter
 from bench.generate import FULL_RECORD_QUERY, Size, synthetic_inventory
 from bench.server import bench_database, registry_server
-from registry.app import create_app
+from registry.app import create_app, tune_garbage_collection
 from registry.cli import progress_bar
 from registry.config import Settings
 from registry.domain.enums import AccessRole
@@ -85,6 +85,7 @@ async def measure_size(db: Database, counter: CommandCounter, n: int, repeat: in
     inventory = synthetic_inventory(slug, Size(activities=n))
     await store_inventory(db.repos, inventory, SeedReport(), progress=progress_bar(inventory_size(inventory)))
     load_s = time.perf_counter() - t0
+    tune_garbage_collection()  # as `registry serve` does
     app = create_app(Settings(auth_required=False), db)
     api, warm, floor = [], [], []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost", timeout=600) as c:

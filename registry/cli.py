@@ -34,9 +34,10 @@ def _listen(host: str, port: int) -> socket.socket:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from registry.app import create_app
+    from registry.app import create_app, tune_garbage_collection
     from registry.web.logging import configure_logging
 
+    tune_garbage_collection()
     host = args.host or settings.host
     port = args.port or settings.port
     if settings.metrics_port is not None and settings.metrics_port == port:
