@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -72,6 +72,7 @@ the change log's keeping is brought up to date record by record, never emptied (
 
 async def _keep_cache(db: Database) -> None:
     """Fill the read cache at start, then keep it confirmed while the server is idle."""
+    me = asyncio.current_task()
     try:
         held = await db.repos.warm_cache()
         if held:
@@ -80,7 +81,9 @@ async def _keep_cache(db: Database) -> None:
             log.info("Read cache left to fill on demand (off, or the register is larger than it holds).")
     except PyMongoError as e:
         log.warning("Read cache not filled at start, the database is unavailable: %s", e)
-    while True:
+    # A stop asked while the cache was filling can be swallowed by a read under way (the driver's own handling of
+    # a cancelled operation): the task is then still marked as being cancelled, and ends here.
+    while me is None or not me.cancelling():
         await asyncio.sleep(CONFIRM_EVERY)
         with contextlib.suppress(PyMongoError):
             await db.repos.cache.generation()
@@ -100,6 +103,7 @@ async def _keep_recovering(db: Database) -> None:
         else:
             if done:
                 log.warning("Finished %d change(s) interrupted by a stopped process.", done)
+
 
 FIRST_TOKEN = """
 ==========================================================================================

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import pytest_asyncio
 
+from registry.app import create_app
 from registry.config import Settings
 from registry.domain.enums import AccessRole
 from registry.services.tokens import create_token, revoke, verify
@@ -208,3 +209,13 @@ async def test_a_register_larger_than_the_cache_is_not_warmed(database: Database
     repos = Repositories(database.db, cache_items=50)
     assert await repos.warm_cache() == 0
     assert not repos.cache.records
+
+
+async def test_a_server_stopped_while_its_cache_fills_stops_at_once(settings: Settings) -> None:
+    # The fill at start must not outlive a stop: a stop swallowed by a read under way once left it waiting.
+    async with own_database(settings, "stopfill"):
+        app = create_app(Settings(mongodb_uri=f"{settings.mongodb_uri}stopfill", seed_on_empty=False,
+                                  auth_required=False))
+        async with asyncio.timeout(30):
+            async with app.router.lifespan_context(app):
+                pass
