@@ -11,6 +11,7 @@ from registry.domain import models as m
 from registry.domain.errors import InvalidInventory, Problem
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import DATA_CATEGORY, INVENTORY, category_id, category_paths, map_at
+from registry.services.shared_taxonomy import shared_categories
 from registry.storage.codec import DecodeError, decode
 
 LISTS = [k for k in INVENTORY if k is not DATA_CATEGORY]
@@ -103,13 +104,13 @@ def read_yaml(path: Path) -> Any:
 
 
 def load_reference(directory: Path) -> ReferenceData:
-    """The shared reference data from `seed/reference/`."""
+    """The shared reference data from `seed/reference/`; the data-category taxonomy is fideslang's, from the
+    installed package, with the registry's flags and extensions from `data_categories.yaml`."""
     parts: dict[str, Any] = {}
     for name, cls in [
         ("legal_bases", m.LegalBasis),
         ("transfer_mechanisms", m.TransferMechanism),
         ("countries", m.Country),
-        ("data_categories", m.DataCategory),
     ]:
         path = directory / f"{name}.yaml"
         data = read_yaml(path) or {}
@@ -118,6 +119,8 @@ def load_reference(directory: Path) -> ReferenceData:
                            for i, d in enumerate(data.get(name, []))]
         except DecodeError as e:
             raise InvalidInventory(str(path), [Problem(name, str(e), "INVALID_FIELD")]) from None
+    overlay = directory / "data_categories.yaml"
+    parts["data_categories"] = shared_categories(read_yaml(overlay), str(overlay))
     return ReferenceData(**parts)
 
 

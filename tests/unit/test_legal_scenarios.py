@@ -172,13 +172,13 @@ SCENARIOS = [
              lambda: only_dpdp(basis(base(), m.BasisAssignment("GDPR:consent"))), on=dt.date(2027, 6, 1)),
     Scenario("special-category data without an Art 9(2) condition", "GDPR Art 9(2)",
              "SPECIAL_CATEGORY_WITHOUT_CONDITION",
-             lambda: act(base(), data_categories=["user.special.health"]),
+             lambda: act(base(), data_categories=["user.health_and_medical"]),
              lambda: act(basis(base(), m.BasisAssignment("GDPR:contract"),
                                conditions=(m.BasisAssignment("GDPR:art9-explicit-consent"),)),
-                         data_categories=["user.special.health"])),
+                         data_categories=["user.health_and_medical"])),
     Scenario("criminal-offence data without authority", "GDPR Art 10", "CRIMINAL_DATA_WITHOUT_AUTHORITY",
-             lambda: act(base(), data_categories=["user.criminal"]),
-             lambda: act(base(), data_categories=["user.criminal"], art10_authority="Member State law X")),
+             lambda: act(base(), data_categories=["user.criminal_history"]),
+             lambda: act(base(), data_categories=["user.criminal_history"], art10_authority="Member State law X")),
     Scenario("legitimate interests without a balancing test", "GDPR Art 6(1)(f), 5(2)",
              "LEGITIMATE_INTERESTS_WITHOUT_LIA",
              lambda: basis(base(), LI),
@@ -407,10 +407,10 @@ def test_wp248_criterion_from_its_recorded_fact(n: int) -> None:
 
 
 def test_wp248_4_sensitive_or_highly_personal_data_from_category_flags() -> None:
-    assert status(act(base(), data_categories=["user.special.health"]), 4) == dpia.Status.MET
-    own = m.DataCategory("user.financial.payment_details.crypto_wallet", "Wallet", organization=ORG)
+    assert status(act(base(), data_categories=["user.health_and_medical"]), 4) == dpia.Status.MET
+    own = m.DataCategory("user.payment.crypto_wallet", "Wallet", organization=ORG)
     inv = act(replace(base(), data_categories=[own]), data_categories=[own.id])
-    assert status(inv, 4) == dpia.Status.MET  # highly personal through its parent, user.financial
+    assert status(inv, 4) == dpia.Status.MET  # highly personal through its parent, user.payment
     assert status(base(), 4) == dpia.Status.NOT_MET  # an email address
     assert status(act(base(), data_categories=[]), 4) == dpia.Status.UNKNOWN
 
@@ -440,7 +440,7 @@ def test_art35_3_a_evaluation_with_automated_decisions_requires_a_dpia() -> None
 
 
 def test_art35_3_b_large_scale_special_category_data() -> None:
-    health = act(base(), data_categories=["user.special.health"])
+    health = act(base(), data_categories=["user.health_and_medical"])
     assert screen(act(health, scale=m.Scale(large_scale=True))).verdict == dpia.Verdict.REQUIRED
     assert screen(act(health, scale=m.Scale(large_scale=False))).verdict != dpia.Verdict.REQUIRED
     pending = screen(health)  # scale unknown: a possible mandatory case, not a verdict
