@@ -138,6 +138,8 @@ FIELD_DOCS = {
     "ccpa_sensitive": "True when also sensitive personal information under CCPA 1798.140(ae).",
     "highly_personal": "True for data of a highly personal nature (financial, location, communications, "
                        "identity documents: WP248 criterion 4).",
+    "terminal_storage": "True for information stored in or read from the person's device, such as a cookie "
+                        "(ePrivacy Directive Art 5(3)).",
     "flags_inference": "Why a flag is inferred rather than given by the category's definition; empty where none is.",
     "hosted_by": "Key of the recipient (subprocessor) that hosts the system; null when hosted by the organisation "
                  "itself or not known.",

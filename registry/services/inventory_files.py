@@ -162,17 +162,20 @@ def inventory_from_mapping(data: Any, where: str, reference: ReferenceData) -> I
 
 
 def _inherit_flags(cat: m.DataCategory, reference: ReferenceData, own: list[m.DataCategory]) -> m.DataCategory:
-    """An organisation's category under a special, criminal or CCPA-lettered parent inherits those flags."""
+    """An organisation's category under a special, criminal, CCPA-lettered or device-storage parent inherits those
+    flags."""
     by_key = {c.key: c for c in [*reference.data_categories, *own]}
-    special, criminal, ccpa = cat.special_category, cat.criminal, cat.ccpa
+    special, criminal, ccpa, device = cat.special_category, cat.criminal, cat.ccpa, cat.terminal_storage
     parent = cat.parent_key
     while parent and parent in by_key:
         p = by_key[parent]
         special = special or p.special_category
         criminal = criminal or p.criminal
         ccpa = ccpa or p.ccpa
+        device = device or p.terminal_storage
         parent = p.parent_key
-    return m.DataCategory(**{**vars(cat), "special_category": special, "criminal": criminal, "ccpa": ccpa})
+    return m.DataCategory(**{**vars(cat), "special_category": special, "criminal": criminal, "ccpa": ccpa,
+                             "terminal_storage": device})
 
 
 def load_inventory_file(path: Path, reference: ReferenceData) -> Inventory:

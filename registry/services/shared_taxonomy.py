@@ -16,7 +16,8 @@ from registry.storage.codec import DecodeError, decode
 
 PERSONAL_ROOT = "user"
 """fideslang's tree of personal data; its `system` tree (data of the system itself) is not personal data."""
-FLAGS = ("special_category", "criminal", "ccpa", "ccpa_sensitive", "highly_personal", "flags_inference")
+FLAGS = ("special_category", "criminal", "ccpa", "ccpa_sensitive", "highly_personal", "terminal_storage",
+         "flags_inference")
 SECTIONS = {"fideslang": ("key", *FLAGS), "extensions": ("key", "name", "description", *FLAGS)}
 
 

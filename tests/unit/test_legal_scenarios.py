@@ -362,6 +362,21 @@ def test_every_rule_has_a_scenario() -> None:
     assert {r.id for r in RULES} <= {s.rule for s in SCENARIOS}
 
 
+def test_the_cookie_note_follows_the_device_storage_flag_not_a_key() -> None:
+    """ePrivacy Art 5(3) concerns whatever is stored on or read from the device: fideslang's cookie categories carry
+    the flag, and an organisation's own category under one inherits it."""
+    def note(inv: Inventory) -> bool:
+        [f] = [f for f in find(inv, REF, ON) if f.rule == "CONSENT_NOT_AFFIRMATIVE"]
+        return "ePrivacy Art 5(3)" in f.message
+
+    opt_out = cookies(ConsentMechanism.OPT_OUT)
+    assert note(opt_out)
+    assert note(act(opt_out, data_categories=["user.device.cookie"]))
+    own = m.DataCategory("user.device.cookie_id.ad_id", "Advertising cookie", organization=ORG)
+    assert note(act(replace(opt_out, data_categories=[own]), data_categories=[own.id]))
+    assert not note(act(opt_out, data_categories=["user.contact.email"]))
+
+
 def test_dpdp_duties_are_readiness_before_13_may_2027_and_breaches_from_it() -> None:
     inv = only_dpdp(basis(base()))
     [before] = [f for f in find(inv, REF, dt.date(2027, 5, 12)) if f.rule == "NO_LAWFUL_BASIS_STATED"]
