@@ -89,6 +89,36 @@ async def test_the_demo_manifest_imports_with_a_report_of_what_mapped(settings: 
         assert again[0].empty, again[0].lines()
 
 
+async def test_a_manifest_written_before_the_taxonomy_became_fideslangs_is_read_through_the_former_keys(
+        database: Database) -> None:
+    """An export made when the registry kept its own taxonomy names its former keys as custom categories."""
+    old = {
+        "organization": [{"fides_key": "januscaler", "name": "Januscaler"}],
+        "data_category": [
+            {"fides_key": "user.financial.payment_details", "organization_fides_key": "januscaler",
+             "name": "Payment details", "parent_key": "user.financial", "tags": ["registry-category"]},
+            {"fides_key": "user.financial.payment_details.crypto_wallet", "organization_fides_key": "januscaler",
+             "name": "Cryptocurrency wallet information", "parent_key": "user.financial.payment_details",
+             "tags": ["registry-organisation-category"]},
+            {"fides_key": "user.special", "organization_fides_key": "januscaler", "name": "Special categories",
+             "parent_key": "user", "tags": ["registry-category"]},
+            {"fides_key": "user.special.trade_union", "organization_fides_key": "januscaler",
+             "name": "Trade-union membership", "parent_key": "user.special", "tags": ["registry-category"]}],
+        "system": [{"fides_key": "payroll", "organization_fides_key": "januscaler", "name": "Payroll",
+                    "system_type": fides.ACTIVITY_SYSTEM, "privacy_declarations": [{
+                        "name": "Payroll", "data_use": "employment", "data_subjects": ["employee"],
+                        "data_categories": ["user.financial.payment_details.crypto_wallet",
+                                            "user.special.trade_union"]}]}]}
+    plans, report = await plan_fides(database.repos, old, "old.yml")
+    [p] = plans
+    payroll = next(a for a in p.inventory.processing_activities if a.key == "payroll")
+    assert payroll.data_categories == ["januscaler/user.payment.crypto_wallet",
+                                       "user.demographic.trade_union_membership"]
+    assert "data_categories" not in p.create, "no category is made for a former key"
+    assert "data category user.special.trade_union -> user.demographic.trade_union_membership (the registry's former " \
+           "key" in "\n".join(report.mapped)
+
+
 async def test_an_invalid_manifest_is_refused_with_fideslangs_own_errors(database: Database) -> None:
     bad = {"system": [{"fides_key": "x y", "system_type": "Application",
                        "privacy_declarations": [{"data_use": "marketing", "data_categories": ["user"],
