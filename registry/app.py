@@ -128,8 +128,8 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
                 report = await seed(db.repos, settings.seed_dir)
                 log.warning("Empty database: loaded the seed (%d records).", report.changed)
             else:
-                moved = await migrate_if_needed(db.repos, load_reference(settings.seed_dir / "reference")
-                                                .data_categories)
+                moved = await migrate_if_needed(
+                    db.repos, lambda: load_reference(settings.seed_dir / "reference").data_categories)
                 for line in moved:
                     print(line, flush=True)
                 if moved:

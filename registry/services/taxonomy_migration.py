@@ -20,7 +20,7 @@ Running it again changes nothing. A register that never held a former key has no
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +236,9 @@ async def apply_migration(repos: Repositories, plan: TaxonomyPlan, actor: str = 
     own_old = sorted((o.old for o in plan.own_moves), key=lambda c: -c.key.count("."))
     for c in [*own_old, *plan.archive_shared]:  # children first, then the former shared keys
         refs = await editor.references_to(DATA_CATEGORY, c)
+        if c.organization and moved_key(c.key) == c.key:  # merged into fideslang's category of the same key: its
+            # own children keep their keys, under fideslang's now
+            refs = [r for r in refs if not r.startswith(f"{c.id}.")]
         if refs:
             report.left.append(f"{c.id} (still named by {', '.join(sorted(refs)[:5])}: run the migration again)")
             continue
@@ -252,12 +255,12 @@ async def apply_migration(repos: Repositories, plan: TaxonomyPlan, actor: str = 
     return report
 
 
-async def migrate_if_needed(repos: Repositories, taxonomy: list[m.DataCategory]) -> list[str]:
-    """For `registry serve`: migrate a register that still holds former keys; the lines saying what changed
-    (none when there was nothing to migrate)."""
+async def migrate_if_needed(repos: Repositories, taxonomy: Callable[[], list[m.DataCategory]]) -> list[str]:
+    """For `registry serve`: migrate a register that still holds former keys onto `taxonomy()` (read only then);
+    the lines saying what changed, none when there was nothing to migrate."""
     if not await holds_former_keys(repos):
         return []
-    plan = await plan_migration(repos, taxonomy)
+    plan = await plan_migration(repos, taxonomy())
     report = await apply_migration(repos, plan)
     lines = ["The register held the data-category keys of the registry's former taxonomy; it now uses fideslang's "
              f"(the README's table of former keys). {report.changed} record(s) changed, each with a history entry "

@@ -203,11 +203,12 @@ async def test_own_categories_archived_records_and_merges(settings: Settings) ->
         own = [m.DataCategory("user.special.health.vaccination", "Vaccination status", organization="acme",
                               special_category=health, ccpa=m.CcpaCategory.L),
                m.DataCategory("user.special.health.vaccination.boosters", "Boosters", organization="acme"),
-               m.DataCategory("user.contact.fax_number", "Fax", organization="acme")]
+               m.DataCategory("user.contact.fax_number", "Fax", organization="acme"),
+               m.DataCategory("user.contact.fax_number.office", "Office fax", organization="acme")]
         activities = [
             m.ProcessingActivity("acme", "clinic", "Clinic", m.Role.CONTROLLER, data_categories=[
                 "acme/user.special.health.vaccination.boosters", "user.special", "user",
-                "acme/user.contact.fax_number"]),
+                "acme/user.contact.fax_number", "acme/user.contact.fax_number.office"]),
             m.ProcessingActivity("acme", "old", "Old", m.Role.CONTROLLER, data_categories=["user.criminal"])]
         await store_inventory(db.repos, Inventory(organization=org, data_categories=own,
                                                   processing_activities=activities), SeedReport())
@@ -220,13 +221,14 @@ async def test_own_categories_archived_records_and_merges(settings: Settings) ->
         assert report.left == []
         clinic = await db.repos.processing_activities.get("acme/clinic")
         assert clinic.data_categories == ["acme/user.health_and_medical.vaccination.boosters", "user",
-                                          "user.contact.fax_number"]
+                                          "user.contact.fax_number", "acme/user.contact.fax_number.office"]
         old = await db.repos.processing_activities.get("acme/old")
         assert old.archived and old.data_categories == ["user.criminal_history"]
         cats = {c.id: c for c in await db.repos.data_categories.find({"organization": "acme"})}
         moved = cats["acme/user.health_and_medical.vaccination"]  # renamed only: its flags are kept
         assert (moved.special_category, moved.ccpa, moved.name) == (health, m.CcpaCategory.L, "Vaccination status")
         assert not cats["acme/user.health_and_medical.vaccination.boosters"].archived
+        assert not cats["acme/user.contact.fax_number.office"].archived  # now under fideslang's fax number
         assert all(cats[f"acme/{k}"].archived for k in ("user.special.health.vaccination",
                                                         "user.special.health.vaccination.boosters",
                                                         "user.contact.fax_number"))
