@@ -25,7 +25,9 @@ from registry.config import Settings
 from registry.domain.enums import AccessRole
 from registry.graphql.http import RegistryGraphQL
 from registry.graphql.schema import build_schema
+from registry.services.inventory_files import load_reference
 from registry.services.seeding import is_empty, seed
+from registry.services.taxonomy_migration import migrate_if_needed
 from registry.services.tokens import create_token
 from registry.storage.database import Database, open_database
 from registry.storage.repositories import Repositories
@@ -142,6 +144,13 @@ def create_app(settings: Settings, database: Database | None = None, metrics: Me
             if settings.seed_on_empty and await is_empty(db.repos):
                 report = await seed(db.repos, settings.seed_dir)
                 log.warning("Empty database: loaded the seed (%d records).", report.changed)
+            else:
+                moved = await migrate_if_needed(
+                    db.repos, lambda: load_reference(settings.seed_dir / "reference").data_categories)
+                for line in moved:
+                    print(line, flush=True)
+                if moved:
+                    log.warning("Moved the register onto fideslang's data-category taxonomy: %s", moved[0])
             if settings.auth_required and settings.bootstrap_admin and await db.repos.tokens.count() == 0:
                 _, text = await create_token(db.repos, "first admin", AccessRole.ADMIN)
                 print(FIRST_TOKEN.format(token=text, host=settings.host, port=settings.port), flush=True)

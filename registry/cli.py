@@ -1,5 +1,6 @@
-"""The command line (also `python -m registry`): `serve`, `seed`, `check`, `records`, `ropa`, `export`, `import`,
-`token create | list | revoke` and `export-schema`. Each command is a thin wrapper over a service."""
+"""The command line (also `python -m registry`): `serve`, `seed`, `migrate-taxonomy`, `check`, `records`, `ropa`,
+`export`, `import`, `token create | list | revoke` and `export-schema`. Each command is a thin wrapper over a
+service."""
 
 from __future__ import annotations
 
@@ -67,14 +68,50 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from registry.services.seeding import seed
+    from registry.services.taxonomy_migration import holds_former_keys
     from registry.storage.database import open_database
 
     async def run() -> int:
         async with open_database(settings) as db:
             report = await seed(db.repos, settings.seed_dir)
+            former = await holds_former_keys(db.repos)
         for line in report.lines():
             print(line)
         print("Seed loaded: nothing changed." if report.changed == 0 else f"Seed loaded: {report.changed} changes.")
+        if former:
+            print("The register still holds keys of the registry's former data-category taxonomy: run "
+                  "`registry migrate-taxonomy` to see the plan that moves them onto fideslang's (`serve` does it by "
+                  "itself).")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _migrate_taxonomy(settings: Settings, args: argparse.Namespace) -> int:
+    from registry.services.inventory_files import load_reference
+    from registry.services.taxonomy_migration import ACTOR, apply_migration, plan_migration
+    from registry.storage.database import open_database
+
+    taxonomy = load_reference(settings.seed_dir / "reference").data_categories
+
+    async def run() -> int:
+        async with open_database(settings) as db:
+            plan = await plan_migration(db.repos, taxonomy)
+            if plan.empty:
+                print("Nothing to do: the register already uses the shared taxonomy as it is now.")
+                return 0
+            for line in plan.lines():
+                print(line)
+            if not args.yes:
+                print("Nothing applied. Run again with --yes to apply this plan.")
+                return 0
+            report = await apply_migration(db.repos, plan)
+        if report.left:
+            print(f"Applied, except {len(report.left)} change(s) left as they were:")
+            for x in report.left:
+                print(f"  not done  {x}")
+            return 3
+        print(f"Applied: {report.changed} record(s) changed, each with a history entry by '{ACTOR}'.")
         return 0
 
     return asyncio.run(run())
@@ -364,6 +401,11 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_serve)
     sd = sub.add_parser("seed", help="load seed/ into the database; running it twice changes nothing")
     sd.set_defaults(func=_seed)
+    mt = sub.add_parser("migrate-taxonomy", help="show how a register seeded before the shared taxonomy became "
+                        "fideslang's moves onto it (former keys renamed, with history); apply it with --yes. "
+                        "`serve` applies it by itself when it finds former keys")
+    mt.add_argument("--yes", action="store_true", help="apply the plan")
+    mt.set_defaults(func=_migrate_taxonomy)
     c = sub.add_parser("check", help="run the compliance rules on an organisation's register; exit 1 when findings "
                        "at or above --fail-on exist (for CI pipelines)")
     c.add_argument("--organization", required=True, help="the organisation's slug")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -10,22 +11,62 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import yaml
 
-from registry.config import Settings
-from registry.services.seeding import seed
+from registry.config import PROJECT_ROOT, Settings
+from registry.domain import models as m
+from registry.domain.inventory import Inventory, ReferenceData
+from registry.domain.validation import validate_inventory
+from registry.services.inventory_files import load_inventory_file, load_reference
+from registry.services.seeding import SeedReport, seed, store_inventory, store_reference
+from registry.storage.codec import decode
 from registry.storage.database import Database, open_database
 
 
 @asynccontextmanager
-async def own_database(settings: Settings, name: str, **client_kwargs: Any) -> AsyncIterator[Database]:
-    """A seeded database of the test's own on the same server, dropped afterwards (for tests that change data)."""
+async def own_database(settings: Settings, name: str, seeded: bool = True,
+                       **client_kwargs: Any) -> AsyncIterator[Database]:
+    """A seeded (or, with `seeded=False`, empty) database of the test's own on the same server, dropped afterwards
+    (for tests that change data)."""
     assert settings.mongodb_uri
     async with open_database(Settings(mongodb_uri=settings.mongodb_uri + name), **client_kwargs) as db:
-        await seed(db.repos, settings.seed_dir)
+        if seeded:
+            await seed(db.repos, settings.seed_dir)
         try:
             yield db
         finally:
             await db.client.drop_database(db.db.name)
+
+
+FORMER_TAXONOMY = PROJECT_ROOT / "tests" / "data" / "former-taxonomy"
+"""The seed as it was before the shared taxonomy became fideslang's (issue 15): the registry's own taxonomy
+(`data_categories.yaml` in its former format) and the four organisations' files with the former keys."""
+
+
+def former_reference() -> ReferenceData:
+    """Today's reference data with the former taxonomy in place of fideslang's."""
+    ref = load_reference(PROJECT_ROOT / "seed" / "reference")
+    data = yaml.safe_load((FORMER_TAXONOMY / "data_categories.yaml").read_text(encoding="utf-8"))
+    old = [decode(m.DataCategory, d, strict=True) for d in data["data_categories"]]
+    return dataclasses.replace(ref, data_categories=old)
+
+
+async def seed_former_taxonomy(db: Database) -> list[Inventory]:
+    """Store the seed as a registry before issue 15 stored it: the former shared taxonomy, the organisations with
+    the former keys, and no field the move added (category_origin, flags_inference, terminal_storage)."""
+    ref = former_reference()
+    report = SeedReport()
+    await store_reference(db.repos, ref, report)
+    inventories = []
+    for path in sorted((FORMER_TAXONOMY / "organizations").glob("*.yaml")):
+        inv = load_inventory_file(path, ref)
+        assert validate_inventory(inv, ref) == [], path
+        await store_inventory(db.repos, inv, report)
+        inventories.append(inv)
+    await db.repos.data_categories.collection.update_many(
+        {}, {"$unset": {"category_origin": "", "flags_inference": "", "terminal_storage": ""}})
+    await db.repos.cache.changed()
+    return inventories
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -86,6 +86,17 @@ class SpecialCategory(str, Enum):
     SEX_LIFE_OR_SEXUAL_ORIENTATION = "SEX_LIFE_OR_SEXUAL_ORIENTATION"
 
 
+class CategoryOrigin(str, Enum):
+    """Who defines a data category."""
+
+    FIDESLANG = "FIDESLANG"
+    """fideslang's own taxonomy: its key, name and description, read from the `fideslang` package."""
+    REGISTRY = "REGISTRY"
+    """An extension of the shared taxonomy the registry adds where fideslang has no category."""
+    ORGANIZATION = "ORGANIZATION"
+    """An organisation's own category, under a shared one."""
+
+
 class CcpaCategory(str, Enum):
     """CCPA/CPRA personal-information categories, Cal. Civ. Code 1798.140(v)(1)(A)-(L)."""
 

@@ -16,6 +16,7 @@ from registry.domain.enums import (
     Adequacy,
     Applicability,
     Art22Exception,
+    CategoryOrigin,
     CcpaCategory,
     ChangeKind,
     CommitmentKind,
@@ -192,7 +193,15 @@ class DataCategory(Versioned):
     highly_personal: bool = False
     """Data of a highly personal nature in the sense of WP248 criterion 4 (financial, location, communications,
     identity documents), beyond the Art 9 and Art 10 categories."""
+    terminal_storage: bool = False
+    """Information stored in or read from the person's device, such as a cookie: storing or reading it needs consent
+    unless strictly necessary (ePrivacy Directive Art 5(3))."""
+    flags_inference: str | None = None
+    """Set where a flag is inferred rather than given by the category's definition (e.g. fideslang's biometric
+    data, which Art 9(1) covers only when processed to identify a person uniquely): why."""
     source: Source | None = None
+    category_origin: CategoryOrigin = CategoryOrigin.ORGANIZATION
+    """fideslang's, the registry's extension, or an organisation's own (shared categories are never the last)."""
 
     @property
     def id(self) -> str:

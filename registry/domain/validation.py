@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 from registry.domain import models as m
 from registry.domain.durations import approximate_days, is_iso_duration
-from registry.domain.enums import DataSourceKind
+from registry.domain.enums import CategoryOrigin, DataSourceKind
 from registry.domain.errors import Problem
+from registry.domain.former_taxonomy import moved_key
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import (
     BY_COLLECTION,
@@ -164,6 +165,9 @@ def _data_category(c: m.DataCategory, known: Known, p: str) -> list[Problem]:
         return [Problem(path, f"'{c.key}' is not a dotted lowercase key like user.contact.email", "INVALID_KEY")]
     if c.organization is None:
         return []
+    if c.category_origin is not CategoryOrigin.ORGANIZATION:
+        return [Problem(_join(p, "category_origin"), f"'{c.key}' is the organisation's own category; only the shared "
+                        "taxonomy has fideslang's categories and the registry's extensions", "INVALID_FIELD")]
     shared = known.get("data_categories", c.key)
     if shared is not None and shared.organization is None:
         return [Problem(path, f"'{c.key}' is already in the shared taxonomy; refer to it instead", "DUPLICATE_KEY")]
@@ -305,6 +309,9 @@ def _unknown(kind: RecordKind, path: str, target: str, id_: str, candidates: Ite
     t = BY_COLLECTION[target]
     shown = _shown(target, id_)
     what = "country code" if target == "countries" else t.label
+    if target == "data_categories" and moved_key(shown) != shown:
+        return Problem(path, f"unknown {what} '{shown}': the shared taxonomy became fideslang's, and this key is now "
+                       f"'{moved_key(shown)}' (the README's table of former keys); use that key", t.unknown_code)
     close = closest(shown, (_shown(target, c) for c in candidates))
     meant = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return Problem(path, f"unknown {what} '{shown}'; {t.hint}.{meant}" if meant else
@@ -329,6 +336,9 @@ def validate_reference(ref: ReferenceData) -> list[Problem]:
     for i, c in enumerate(ref.data_categories):
         if not CATEGORY_KEY.match(c.key):
             problems.append(Problem(f"data_categories[{i}].key", f"'{c.key}' is not a dotted lowercase key"))
+        if c.organization is not None or c.category_origin is CategoryOrigin.ORGANIZATION:
+            problems.append(Problem(f"data_categories[{i}]", f"'{c.key}' is in the shared taxonomy: fideslang's or "
+                                    "the registry's extension, not an organisation's"))
         if c.parent_key and c.parent_key not in keys:
             problems.append(
                 Problem(f"data_categories[{i}].key", f"parent '{c.parent_key}' of '{c.key}' is not in the taxonomy")

@@ -14,6 +14,7 @@ from registry.domain.enums import (  # noqa: F401 - exposed as GraphQL enums bel
     Adequacy,
     Applicability,
     Art22Exception,
+    CategoryOrigin,
     CcpaCategory,
     CommitmentKind,
     ConsentMechanism,
@@ -45,6 +46,8 @@ expose(e.MechanismKind, description="A Chapter V route: ADEQUACY (Art 45), SAFEG
 expose(e.SpecialCategory, description="A special category of personal data, GDPR Art 9(1).")
 expose(e.CcpaCategory, description="A CCPA/CPRA personal-information category letter, Cal. Civ. Code 1798.140(v)(1)."
 )
+expose(e.CategoryOrigin, description="Who defines a data category: fideslang, the registry (an extension of "
+       "fideslang's taxonomy) or an organisation (its own).")
 expose(e.RecipientKind, description="What kind of recipient of personal data this is.")
 expose(e.DpaStatus,
     description="Whether a data-processing agreement is on record: SIGNED, STATED (the policy says a contract "

@@ -40,6 +40,11 @@ VALUES: dict[str, dict[str, str]] = {
         "HEALTH": "Data concerning health.",
         "SEX_LIFE_OR_SEXUAL_ORIENTATION": "Data concerning a person's sex life or sexual orientation.",
     },
+    "CategoryOrigin": {
+        "FIDESLANG": "fideslang's own category: key, name and description from the fideslang taxonomy.",
+        "REGISTRY": "An extension of the shared taxonomy the registry adds where fideslang has no category.",
+        "ORGANIZATION": "An organisation's own category, under a shared one.",
+    },
     "CcpaCategory": {
         "A": "Identifiers (name, alias, postal address, online identifier, IP address, email, account name, ...).",
         "B": "Customer records under 1798.80(e) (signature, telephone number, bank or card numbers, ...).",

@@ -138,6 +138,9 @@ FIELD_DOCS = {
     "ccpa_sensitive": "True when also sensitive personal information under CCPA 1798.140(ae).",
     "highly_personal": "True for data of a highly personal nature (financial, location, communications, "
                        "identity documents: WP248 criterion 4).",
+    "terminal_storage": "True for information stored in or read from the person's device, such as a cookie "
+                        "(ePrivacy Directive Art 5(3)).",
+    "flags_inference": "Why a flag is inferred rather than given by the category's definition; empty where none is.",
     "hosted_by": "Key of the recipient (subprocessor) that hosts the system; null when hosted by the organisation "
                  "itself or not known.",
     "locations": "Codes of the countries (or international organisations) where the data is stored or processed "
@@ -167,7 +170,9 @@ FIELD_DOCS = {
     "date": "Date (YYYY-MM-DD).",
     "by": "Who: a person's name or a role.",
 }
-NOT_EDITABLE = ("version", "archived")
+NOT_EDITABLE = ("version", "archived", "category_origin")
+"""Fields no input sets: the writer's, and a category's origin (every category made through the API is an
+organisation's own)."""
 IMMUTABLE = ("organization", "key", "slug")
 
 

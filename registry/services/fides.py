@@ -8,8 +8,10 @@ register maps onto it this way:
 - a processing activity is a `system` of type "Processing activity", with one privacy declaration per purpose
   and GDPR basis, all named after the activity;
 - a purpose is a custom `data_use` keyed by the purpose's key; a data-subject category a `data_subject`;
-- a data category is a fideslang `data_category` key through `CATEGORY_TO_FIDES`; categories fideslang lacks (and
-  the organisation's own) are custom `data_category` resources under the registry's key;
+- the shared data-category taxonomy is fideslang's own, so its keys are written as they are; the registry's
+  extensions and the organisation's own categories are custom `data_category` resources under their parent (a
+  manifest written before the taxonomy became fideslang's names the registry's former keys: they are read through
+  `former_taxonomy.moved_key`);
 - a recipient is a `system` of type "Recipient" keyed `recipient.<key>`, which activity systems name in `egress`.
 
 What fideslang has no field for (an activity's transfer, retention and security records, a recipient's DPA and
@@ -46,8 +48,9 @@ from fideslang.models import (
 from pydantic import BaseModel, ValidationError
 
 from registry.domain import models as m
-from registry.domain.enums import DpaStatus, RecipientKind, Role
+from registry.domain.enums import CategoryOrigin, DpaStatus, RecipientKind, Role
 from registry.domain.errors import InvalidInventory, Problem
+from registry.domain.former_taxonomy import moved_key
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import BY_CLASS, category_id
 
@@ -55,49 +58,6 @@ ACTIVITY_SYSTEM = "Processing activity"
 RECIPIENT_SYSTEM = "Recipient"
 RECIPIENT_PREFIX = "recipient."
 
-CATEGORY_TO_FIDES: dict[str, str] = {
-    # same key, same meaning
-    "user": "user",
-    "user.name": "user.name",
-    "user.contact": "user.contact",
-    "user.contact.email": "user.contact.email",
-    "user.contact.address": "user.contact.address",
-    "user.account": "user.account",
-    "user.account.username": "user.account.username",
-    "user.financial": "user.financial",
-    "user.device": "user.device",
-    "user.device.ip_address": "user.device.ip_address",
-    "user.device.cookie_id": "user.device.cookie_id",
-    "user.location": "user.location",
-    "user.behavior": "user.behavior",
-    "user.content": "user.content",
-    # another key for the same thing
-    "user.contact.phone": "user.contact.phone_number",
-    "user.account.credentials": "user.authorization.credentials",
-    "user.account.preferences": "user.account.settings",
-    "user.identification.government_id": "user.government_id",
-    "user.financial.payment_details": "user.payment",
-    "user.financial.transactions": "user.behavior.purchase_history",
-    "user.device.identifier": "user.device.device_id",
-    "user.communications.marketing_preferences": "user.privacy_preferences",
-    "user.professional": "user.workplace",
-    "user.professional.organisation": "user.contact.organization",
-    "user.professional.job_title": "user.job_title",
-    "user.special.racial_ethnic_origin": "user.demographic.race_ethnicity",
-    "user.special.political_opinions": "user.demographic.political_opinion",
-    "user.special.religious_beliefs": "user.demographic.religious_belief",
-    "user.special.genetic": "user.health_and_medical.genetic",
-    "user.special.biometric": "user.biometric",
-    "user.special.health": "user.health_and_medical",
-    "user.special.sex_life": "user.demographic.sexual_orientation",
-    "user.criminal": "user.criminal_history",
-}
-"""The registry's data-category keys with a fideslang equivalent (one to one, so a round trip is exact). The
-registry's other keys (`user.identification`, `user.identification.tax_registration`, `user.device.browser`,
-`user.behavior.service_usage`, `user.behavior.security_logs`, `user.communications` and its children but
-marketing preferences, `user.content.audio_video`, `user.professional.employee_details`, `user.inferences`,
-`user.special`, `user.special.trade_union`) have none and are exported as custom categories."""
-FIDES_TO_CATEGORY = {v: k for k, v in CATEGORY_TO_FIDES.items()}
 
 GDPR_TO_FIDES = {
     "GDPR:consent": LegalBasisForProcessingEnum.CONSENT.value,
@@ -190,9 +150,12 @@ def export_fides(inv: Inventory, ref: ReferenceData) -> dict[str, Any]:
     transfers = {t.key: t for t in inv.transfers}
     custom: dict[str, dict[str, Any]] = {}
 
+    def fideslangs(key: str) -> bool:
+        return key not in own and key in shared and shared[key].category_origin is CategoryOrigin.FIDESLANG
+
     def add_custom(key: str) -> None:
         c = own.get(key) or shared.get(key)
-        if c is None or key in custom or CATEGORY_TO_FIDES.get(key) == key:
+        if c is None or key in custom or fideslangs(key):
             return
         head, dot, _ = key.rpartition(".")
         if dot:
@@ -203,9 +166,8 @@ def export_fides(inv: Inventory, ref: ReferenceData) -> dict[str, Any]:
 
     def category(cid: str) -> str:
         key = cid.removeprefix(f"{slug}/")
-        if key in CATEGORY_TO_FIDES and key not in own:
-            return CATEGORY_TO_FIDES[key]
-        add_custom(key)
+        if not fideslangs(key):
+            add_custom(key)
         return key
 
     for c in inv.data_categories:  # the organisation's own, used or not, so a round trip keeps them
@@ -417,11 +379,13 @@ class _Importer:
         """The id of the registry category a fideslang key names (adding the organisation's own where needed)."""
         slug = inv.organization.slug
         own = {c.key for c in inv.data_categories}
-        if key in FIDES_TO_CATEGORY and key not in self.custom_categories:
-            if FIDES_TO_CATEGORY[key] != key and key not in self.seen:
+        res = self.custom_categories.get(key)
+        if key not in self.shared and moved_key(key) != key:  # a manifest written before the move
+            if key not in self.seen:
                 self.seen.add(key)
-                self.report.mapped.append(f"data category {key} -> {FIDES_TO_CATEGORY[key]} (the mapping table)")
-            return inv, FIDES_TO_CATEGORY[key]
+                self.report.mapped.append(f"data category {key} -> {moved_key(key)} (the registry's former key, "
+                                          "renamed when its taxonomy became fideslang's)")
+            key = moved_key(key)
         if key in self.shared:
             return inv, key
         if key in own:
@@ -429,16 +393,16 @@ class _Importer:
         if key.startswith("system"):
             self.report.unmapped.append(f"{where}: data category {key} is system data, not personal data; left out")
             return inv, None
-        res = self.custom_categories.get(key)
         if res is None and key not in self.taxonomy["data_category"]:
             self.report.unmapped.append(f"{where}: data category {key} is neither fideslang's nor defined in the "
                                         "manifest; left out (define it under `data_category:`)")
             return inv, None
-        if res is None:  # fideslang's own, without a registry equivalent: the nearest broader one, or a new one
+        if res is None:  # fideslang's, missing from the stored taxonomy (seeded with an older fideslang?): the
+            # nearest broader one, or a new one
             head = key.rpartition(".")[0]
-            while head and head not in FIDES_TO_CATEGORY and head not in self.shared:
+            while head and head not in self.shared:
                 head = head.rpartition(".")[0]
-            broader = FIDES_TO_CATEGORY.get(head, head)
+            broader = head
             if broader and broader != "user":
                 self.report.mapped.append(f"{where}: data category {key} -> {broader} (broader: the registry has no "
                                           "narrower category)")
@@ -469,7 +433,7 @@ class _Importer:
 
         for c in self.data.get("data_category", []):
             if mine(c):
-                cur = next((x for x in inv.data_categories if x.key == c["fides_key"]), None)
+                cur = next((x for x in inv.data_categories if x.key == moved_key(c["fides_key"])), None)
                 if cur is not None:
                     new = dataclasses.replace(cur, name=c.get("name") or cur.name, description=c.get("description"))
                     if new != cur:

@@ -11,6 +11,7 @@ from registry.domain import models as m
 from registry.domain.errors import InvalidInventory, Problem
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import DATA_CATEGORY, INVENTORY, category_id, category_paths, map_at
+from registry.services.shared_taxonomy import shared_categories
 from registry.storage.codec import DecodeError, decode
 
 LISTS = [k for k in INVENTORY if k is not DATA_CATEGORY]
@@ -103,13 +104,13 @@ def read_yaml(path: Path) -> Any:
 
 
 def load_reference(directory: Path) -> ReferenceData:
-    """The shared reference data from `seed/reference/`."""
+    """The shared reference data from `seed/reference/`; the data-category taxonomy is fideslang's, from the
+    installed package, with the registry's flags and extensions from `data_categories.yaml`."""
     parts: dict[str, Any] = {}
     for name, cls in [
         ("legal_bases", m.LegalBasis),
         ("transfer_mechanisms", m.TransferMechanism),
         ("countries", m.Country),
-        ("data_categories", m.DataCategory),
     ]:
         path = directory / f"{name}.yaml"
         data = read_yaml(path) or {}
@@ -118,6 +119,8 @@ def load_reference(directory: Path) -> ReferenceData:
                            for i, d in enumerate(data.get(name, []))]
         except DecodeError as e:
             raise InvalidInventory(str(path), [Problem(name, str(e), "INVALID_FIELD")]) from None
+    overlay = directory / "data_categories.yaml"
+    parts["data_categories"] = shared_categories(read_yaml(overlay), str(overlay))
     return ReferenceData(**parts)
 
 
@@ -159,17 +162,20 @@ def inventory_from_mapping(data: Any, where: str, reference: ReferenceData) -> I
 
 
 def _inherit_flags(cat: m.DataCategory, reference: ReferenceData, own: list[m.DataCategory]) -> m.DataCategory:
-    """An organisation's category under a special, criminal or CCPA-lettered parent inherits those flags."""
+    """An organisation's category under a special, criminal, CCPA-lettered or device-storage parent inherits those
+    flags."""
     by_key = {c.key: c for c in [*reference.data_categories, *own]}
-    special, criminal, ccpa = cat.special_category, cat.criminal, cat.ccpa
+    special, criminal, ccpa, device = cat.special_category, cat.criminal, cat.ccpa, cat.terminal_storage
     parent = cat.parent_key
     while parent and parent in by_key:
         p = by_key[parent]
         special = special or p.special_category
         criminal = criminal or p.criminal
         ccpa = ccpa or p.ccpa
+        device = device or p.terminal_storage
         parent = p.parent_key
-    return m.DataCategory(**{**vars(cat), "special_category": special, "criminal": criminal, "ccpa": ccpa})
+    return m.DataCategory(**{**vars(cat), "special_category": special, "criminal": criminal, "ccpa": ccpa,
+                             "terminal_storage": device})
 
 
 def load_inventory_file(path: Path, reference: ReferenceData) -> Inventory:

@@ -13,10 +13,11 @@ from registry.storage.repositories import Repositories
 
 
 async def read_reference(repos: Repositories) -> ReferenceData:
-    """The reference data, its four reads sent together."""
+    """The reference data, its four reads sent together; the taxonomy's live categories only (a category the
+    taxonomy no longer has, archived by the taxonomy migration, cannot be named again)."""
     bases, mechanisms, countries, categories = await asyncio.gather(
         repos.legal_bases.find(), repos.transfer_mechanisms.find(), repos.countries.find(),
-        repos.data_categories.find({"organization": None}),
+        repos.data_categories.find({"organization": None, "archived": {"$ne": True}}),
     )
     return ReferenceData(legal_bases=bases, transfer_mechanisms=mechanisms, countries=countries,
                          data_categories=categories)

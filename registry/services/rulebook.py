@@ -52,6 +52,20 @@ class Register:
     def categories(self) -> dict[str, m.DataCategory]:
         return {c.id: c for c in [*self.ref.data_categories, *self.inv.data_categories]}
 
+    def lineage(self, category_id: str) -> list[m.DataCategory]:
+        """The category an id names and its ancestors, nearest first (an organisation's own category sits under
+        its own or shared ones): the flags a rule reads hold for a category's children too."""
+        cats, slug = self.categories, self.inv.organization.slug
+        key = category_id.split("/")[-1]
+        parts = key.split(".")
+        line = []
+        for i in range(len(parts), 0, -1):
+            head = ".".join(parts[:i])
+            found = cats.get(m.scoped_id(slug, head)) or cats.get(head)
+            if found is not None:
+                line.append(found)
+        return line
+
     @cached_property
     def recipients(self) -> dict[str, m.Recipient]:
         return {r.key: r for r in self.inv.recipients}

@@ -195,7 +195,7 @@ def consent_not_affirmative(reg: Register, gov: Governing) -> Iterator[Hit]:
         if said is None or said.method == ConsentMechanism.OPT_IN:
             continue  # judged only from a recorded fact about how consent is obtained
         how = "an opt-out" if said.method == ConsentMechanism.OPT_OUT else "acceptance of a policy"
-        cookies = any(k.split("/")[-1].startswith("user.device.cookie_id") for k in a.data_categories)
+        cookies = any(c.terminal_storage for k in a.data_categories for c in reg.lineage(k))
         law = ""
         if cookies and gov.framework != Framework.DPDP:
             law = (" Storing or reading cookies that are not strictly necessary needs prior consent (ePrivacy "

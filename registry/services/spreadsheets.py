@@ -41,6 +41,7 @@ from rapidfuzz import fuzz, process
 from registry.domain import models as m
 from registry.domain.enums import DpaStatus, RecipientKind, Role, SubprocessorAuthorisation
 from registry.domain.errors import InvalidInventory
+from registry.domain.former_taxonomy import FORMER_NAMES
 from registry.domain.inventory import Inventory, ReferenceData
 from registry.domain.kinds import BY_COLLECTION, INVENTORY, ORGANIZATION, category_id, kind_of
 from registry.domain.ropa_templates import Template, questions
@@ -376,9 +377,12 @@ class Matcher:
     """Matches what a cell says to the register's keys: exactly by key or name, else a problem with the closest
     choice and rapidfuzz's score."""
 
-    def __init__(self, choices: dict[str, str], what: str):
+    def __init__(self, choices: dict[str, str], what: str, aliases: dict[str, str] | None = None):
         self.by_key = {k.lower(): k for k in choices}
         self.by_name = {v.lower(): k for k, v in choices.items()}
+        self.by_alias = {a: k for a, k in (aliases or {}).items() if k in choices and a not in self.by_name}
+        """Other names a cell may give for a key (lower-cased): a data category's name before the taxonomy
+        became fideslang's."""
         self.labels = {k: f"{k} ({v})" if v and v != k else k for k, v in choices.items()}
         self.search = {k: f"{k} {v}" for k, v in choices.items()}
         self.what = what
@@ -389,6 +393,8 @@ class Matcher:
             return self.by_key[t], None, None
         if t in self.by_name:
             return self.by_name[t], None, None
+        if t in self.by_alias:
+            return self.by_alias[t], None, None
         best = process.extractOne(text, self.search, scorer=fuzz.WRatio, processor=lambda s: s.lower())
         if best and best[1] >= SUGGEST_AT:
             return None, self.labels[best[2]], float(best[1])
@@ -427,7 +433,7 @@ class Builder:
         own = tuple(self.inv.data_categories)
         if self._categories is None or self._categories[0] != own:
             names = {c.key: c.name for c in self.ref.data_categories} | {c.key: c.name for c in own}
-            self._categories = (own, Matcher(names, "data category"))
+            self._categories = (own, Matcher(names, "data category", FORMER_NAMES))
         return self._categories[1]
 
     def category_ids(self, values: list[str], sheet: str, row: int, column: str) -> list[str]:

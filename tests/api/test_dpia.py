@@ -60,7 +60,7 @@ async def test_draft_has_the_art35_7_sections_and_cnil_risks(gql: GraphQLClient,
         assert heading in md
     for event in ("Illegitimate access to data", "Unwanted modification of data", "Disappearance of data"):
         assert event in md
-    assert "Government-issued identity document" in md  # pre-filled from the inventory
+    assert "Government ID" in md  # pre-filled from the inventory (fideslang's name)
     md_url, docx_url = d["screening"]["downloads"]
     r = await client.get(md_url)
     assert r.status_code == 200 and r.text == md

@@ -244,7 +244,7 @@ async def test_every_validation_rule_rejects_its_bad_input(editing: Editing) -> 
             "createProcessingActivity",
             {
                 **ACTIVITY,
-                "dataCategories": ["user.special.health"],
+                "dataCategories": ["user.health_and_medical"],
                 "purposes": [{"purpose": "security-monitoring", "lawfulBases": [{"basis": "GDPR:consent"}]}],
             },
             "ART9_CONDITION_REQUIRED",

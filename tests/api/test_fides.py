@@ -24,15 +24,6 @@ SEED = ("januscaler", "janusipm", "cloudfzs-jini", "jalendos-kramax")
 DEMO = PROJECT_ROOT / "seed" / "fides" / "demo-manifest.yml"
 
 
-def test_the_mapping_table_is_read_against_fideslangs_own_taxonomy() -> None:
-    theirs = {c.fides_key for c in DEFAULT_TAXONOMY.data_category}
-    ours = {c["key"] for c in yaml.safe_load((PROJECT_ROOT / "seed/reference/data_categories.yaml").read_text())[
-        "data_categories"]}
-    assert set(fides.CATEGORY_TO_FIDES) <= ours, "a registry key in the table is not in the registry's taxonomy"
-    assert set(fides.CATEGORY_TO_FIDES.values()) <= theirs, "a fideslang key in the table is not fideslang's"
-    assert len(set(fides.CATEGORY_TO_FIDES.values())) == len(fides.CATEGORY_TO_FIDES), "the table must be 1:1"
-
-
 @pytest.mark.parametrize("slug", SEED)
 async def test_each_seed_organisation_exports_manifests_fideslang_accepts(database: Database, slug: str) -> None:
     inv = await read_inventory(database.repos, slug)
@@ -73,9 +64,7 @@ async def test_the_demo_manifest_imports_with_a_report_of_what_mapped(settings: 
         assert set(p.create["processing_activities"]) == {
             "demo-bakery/web-shop-orders-and-delivery", "demo-bakery/web-shop-newsletter", "demo-bakery/warehouse-db"}
         mapped, unmapped = "\n".join(report.mapped), "\n".join(report.unmapped)
-        assert "data category user.contact.phone_number -> user.contact.phone (the mapping table)" in mapped
-        assert "user.contact.address.street -> user.contact.address (broader" in mapped
-        assert "user.demographic.date_of_birth -> the organisation's own category" in mapped
+        assert "data category user.contact.delivery_instructions -> the organisation's own category" in mapped
         assert "system courier (no privacy declaration) -> recipient 'courier'" in mapped
         for key in ("security_policy", "administrating_department", "features", "dataset_references",
                     "system.operations", "dataset orders", "egress to system warehouse_db"):
@@ -85,8 +74,12 @@ async def test_the_demo_manifest_imports_with_a_report_of_what_mapped(settings: 
         orders = next(a for a in inv.processing_activities if a.key == "web-shop-orders-and-delivery")
         assert orders.recipients == ["courier"]
         assert orders.purposes[0].lawful_bases[0].basis == "GDPR:contract"
-        assert "user.financial.payment_details" in orders.data_categories
+        # the shared taxonomy is fideslang's: its keys are kept as they are, however narrow
+        assert orders.data_categories == ["user.name", "user.contact.email", "user.contact.phone_number",
+                                          "user.contact.address.street",
+                                          "demo-bakery/user.contact.delivery_instructions", "user.payment"]
         news = next(a for a in inv.processing_activities if a.key == "web-shop-newsletter")
+        assert "user.demographic.date_of_birth" in news.data_categories
         [_, insights] = news.purposes
         assert insights.lawful_bases[0].balancing_test == "LIA-2026-03 in the DPO's register"
         assert inv.organization.dpo and inv.organization.dpo.email == "dpo@demo-bakery.example"
@@ -94,6 +87,36 @@ async def test_the_demo_manifest_imports_with_a_report_of_what_mapped(settings: 
         assert entry is not None and entry.actor == "import:demo"
         again, _ = await plan_fides(db.repos, data, DEMO.name)
         assert again[0].empty, again[0].lines()
+
+
+async def test_a_manifest_written_before_the_taxonomy_became_fideslangs_is_read_through_the_former_keys(
+        database: Database) -> None:
+    """An export made when the registry kept its own taxonomy names its former keys as custom categories."""
+    old = {
+        "organization": [{"fides_key": "januscaler", "name": "Januscaler"}],
+        "data_category": [
+            {"fides_key": "user.financial.payment_details", "organization_fides_key": "januscaler",
+             "name": "Payment details", "parent_key": "user.financial", "tags": ["registry-category"]},
+            {"fides_key": "user.financial.payment_details.crypto_wallet", "organization_fides_key": "januscaler",
+             "name": "Cryptocurrency wallet information", "parent_key": "user.financial.payment_details",
+             "tags": ["registry-organisation-category"]},
+            {"fides_key": "user.special", "organization_fides_key": "januscaler", "name": "Special categories",
+             "parent_key": "user", "tags": ["registry-category"]},
+            {"fides_key": "user.special.trade_union", "organization_fides_key": "januscaler",
+             "name": "Trade-union membership", "parent_key": "user.special", "tags": ["registry-category"]}],
+        "system": [{"fides_key": "payroll", "organization_fides_key": "januscaler", "name": "Payroll",
+                    "system_type": fides.ACTIVITY_SYSTEM, "privacy_declarations": [{
+                        "name": "Payroll", "data_use": "employment", "data_subjects": ["employee"],
+                        "data_categories": ["user.financial.payment_details.crypto_wallet",
+                                            "user.special.trade_union"]}]}]}
+    plans, report = await plan_fides(database.repos, old, "old.yml")
+    [p] = plans
+    payroll = next(a for a in p.inventory.processing_activities if a.key == "payroll")
+    assert payroll.data_categories == ["januscaler/user.payment.crypto_wallet",
+                                       "user.demographic.trade_union_membership"]
+    assert "data_categories" not in p.create, "no category is made for a former key"
+    assert "data category user.special.trade_union -> user.demographic.trade_union_membership (the registry's former " \
+           "key" in "\n".join(report.mapped)
 
 
 async def test_an_invalid_manifest_is_refused_with_fideslangs_own_errors(database: Database) -> None:

@@ -78,7 +78,7 @@ async def test_januscaler_bases_roles_and_transfers(gql: GraphQLClient) -> None:
 async def test_januscaler_refund_policy_is_in_the_same_register(gql: GraphQLClient) -> None:
     o = await org(gql, "januscaler")
     verify = activity(o, "refund-identity-verification")
-    assert "user.identification.government_id" in {c["key"] for c in verify["dataCategories"]}
+    assert "user.government_id" in {c["key"] for c in verify["dataCategories"]}
     assert verify["lawfulBases"] == []  # the refund policy states no legal basis
     review = [c for c in o["commitments"] if c["statedAs"] and "review your request" in c["statedAs"]]
     assert review == [{"kind": "OTHER", "period": "P10D", "businessDays": True,

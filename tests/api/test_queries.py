@@ -40,14 +40,20 @@ async def test_countries_carry_adequacy(gql: GraphQLClient) -> None:
 
 async def test_taxonomy_is_hierarchical_with_flags(gql: GraphQLClient) -> None:
     cats = {c["key"]: c for c in (await gql.data(
-        '{ dataCategories(organization: "januscaler") { key parentKey specialCategory criminalOffenceData '
-        "ccpaCategory organizationSlug parent { key } } }"))["dataCategories"]}
-    assert cats["user.special.health"]["specialCategory"] == "HEALTH"
-    assert cats["user.criminal"]["criminalOffenceData"] is True
+        '{ dataCategories(organization: "januscaler") { key name parentKey specialCategory criminalOffenceData '
+        "ccpaCategory organizationSlug origin flagsInference parent { key } } }"))["dataCategories"]}
+    assert cats["user.health_and_medical"]["specialCategory"] == "HEALTH"
+    assert cats["user.criminal_history"]["criminalOffenceData"] is True
     assert cats["user.contact.email"]["parent"] == {"key": "user.contact"}
-    own = cats["user.financial.payment_details.crypto_wallet"]
-    assert own["organizationSlug"] == "januscaler"
-    assert own["parent"] == {"key": "user.financial.payment_details"}
+    assert cats["user.contact.email"]["name"] == "User Contact Email"  # fideslang's name
+    assert cats["user.contact.email"]["origin"] == "FIDESLANG"
+    assert cats["user.communications.call_message_logs"]["origin"] == "REGISTRY"
+    assert cats["user.biometric"]["specialCategory"] == "BIOMETRIC_DATA"
+    assert "uniquely identifying" in cats["user.biometric"]["flagsInference"]
+    assert cats["user.contact.email"]["flagsInference"] is None
+    own = cats["user.payment.crypto_wallet"]
+    assert own["organizationSlug"] == "januscaler" and own["origin"] == "ORGANIZATION"
+    assert own["parent"] == {"key": "user.payment"}
     assert own["ccpaCategory"] == "B"  # inherited from its parent
 
 

@@ -216,7 +216,7 @@ async def test_a_bad_workbook_gets_every_problem_with_its_place_and_nothing_is_w
         category = by_code["UNKNOWN_DATA_CATEGORY"]
         assert category.row == 4 and category.suggestion and category.suggestion.startswith("user.contact.email")
         assert category.score is not None and category.score >= 80
-        assert "Did you mean user.contact.email (Email address)?" in category.line()
+        assert "Did you mean user.contact.email (User Contact Email)?" in category.line()
         assert sp.plan is None
         assert await db.repos.history.count() == history
         with pytest.raises(LookupError):

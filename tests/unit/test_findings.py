@@ -139,7 +139,7 @@ def test_seed_corrections_are_recorded() -> None:
     assert jan.organization.sells_personal_data and jan.organization.sells_personal_data.value is False
     jal = BY_SLUG["jalendos-kramax"]
     [sp] = [a for a in jal.processing_activities if a.key == "service-provision"]
-    assert {"user.name", "user.contact.phone", "user.professional.job_title"} <= set(sp.data_categories)
+    assert {"user.name", "user.contact.phone_number", "user.job_title"} <= set(sp.data_categories)
     assert jal.transfers[0].due_diligence is not None
     for slug in ("janusipm", "cloudfzs-jini", "jalendos-kramax"):
         src = BY_SLUG[slug].organization.roles_source

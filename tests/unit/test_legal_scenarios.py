@@ -172,13 +172,13 @@ SCENARIOS = [
              lambda: only_dpdp(basis(base(), m.BasisAssignment("GDPR:consent"))), on=dt.date(2027, 6, 1)),
     Scenario("special-category data without an Art 9(2) condition", "GDPR Art 9(2)",
              "SPECIAL_CATEGORY_WITHOUT_CONDITION",
-             lambda: act(base(), data_categories=["user.special.health"]),
+             lambda: act(base(), data_categories=["user.health_and_medical"]),
              lambda: act(basis(base(), m.BasisAssignment("GDPR:contract"),
                                conditions=(m.BasisAssignment("GDPR:art9-explicit-consent"),)),
-                         data_categories=["user.special.health"])),
+                         data_categories=["user.health_and_medical"])),
     Scenario("criminal-offence data without authority", "GDPR Art 10", "CRIMINAL_DATA_WITHOUT_AUTHORITY",
-             lambda: act(base(), data_categories=["user.criminal"]),
-             lambda: act(base(), data_categories=["user.criminal"], art10_authority="Member State law X")),
+             lambda: act(base(), data_categories=["user.criminal_history"]),
+             lambda: act(base(), data_categories=["user.criminal_history"], art10_authority="Member State law X")),
     Scenario("legitimate interests without a balancing test", "GDPR Art 6(1)(f), 5(2)",
              "LEGITIMATE_INTERESTS_WITHOUT_LIA",
              lambda: basis(base(), LI),
@@ -362,6 +362,21 @@ def test_every_rule_has_a_scenario() -> None:
     assert {r.id for r in RULES} <= {s.rule for s in SCENARIOS}
 
 
+def test_the_cookie_note_follows_the_device_storage_flag_not_a_key() -> None:
+    """ePrivacy Art 5(3) concerns whatever is stored on or read from the device: fideslang's cookie categories carry
+    the flag, and an organisation's own category under one inherits it."""
+    def note(inv: Inventory) -> bool:
+        [f] = [f for f in find(inv, REF, ON) if f.rule == "CONSENT_NOT_AFFIRMATIVE"]
+        return "ePrivacy Art 5(3)" in f.message
+
+    opt_out = cookies(ConsentMechanism.OPT_OUT)
+    assert note(opt_out)
+    assert note(act(opt_out, data_categories=["user.device.cookie"]))
+    own = m.DataCategory("user.device.cookie_id.ad_id", "Advertising cookie", organization=ORG)
+    assert note(act(replace(opt_out, data_categories=[own]), data_categories=[own.id]))
+    assert not note(act(opt_out, data_categories=["user.contact.email"]))
+
+
 def test_dpdp_duties_are_readiness_before_13_may_2027_and_breaches_from_it() -> None:
     inv = only_dpdp(basis(base()))
     [before] = [f for f in find(inv, REF, dt.date(2027, 5, 12)) if f.rule == "NO_LAWFUL_BASIS_STATED"]
@@ -407,10 +422,10 @@ def test_wp248_criterion_from_its_recorded_fact(n: int) -> None:
 
 
 def test_wp248_4_sensitive_or_highly_personal_data_from_category_flags() -> None:
-    assert status(act(base(), data_categories=["user.special.health"]), 4) == dpia.Status.MET
-    own = m.DataCategory("user.financial.payment_details.crypto_wallet", "Wallet", organization=ORG)
+    assert status(act(base(), data_categories=["user.health_and_medical"]), 4) == dpia.Status.MET
+    own = m.DataCategory("user.payment.crypto_wallet", "Wallet", organization=ORG)
     inv = act(replace(base(), data_categories=[own]), data_categories=[own.id])
-    assert status(inv, 4) == dpia.Status.MET  # highly personal through its parent, user.financial
+    assert status(inv, 4) == dpia.Status.MET  # highly personal through its parent, user.payment
     assert status(base(), 4) == dpia.Status.NOT_MET  # an email address
     assert status(act(base(), data_categories=[]), 4) == dpia.Status.UNKNOWN
 
@@ -440,7 +455,7 @@ def test_art35_3_a_evaluation_with_automated_decisions_requires_a_dpia() -> None
 
 
 def test_art35_3_b_large_scale_special_category_data() -> None:
-    health = act(base(), data_categories=["user.special.health"])
+    health = act(base(), data_categories=["user.health_and_medical"])
     assert screen(act(health, scale=m.Scale(large_scale=True))).verdict == dpia.Verdict.REQUIRED
     assert screen(act(health, scale=m.Scale(large_scale=False))).verdict != dpia.Verdict.REQUIRED
     pending = screen(health)  # scale unknown: a possible mandatory case, not a verdict

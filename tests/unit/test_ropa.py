@@ -169,7 +169,7 @@ def test_the_full_register_survives_the_yaml_round_trip() -> None:
     data = export_mapping(FULL)
     rostering = next(a for a in data["processing_activities"] if a["key"] == "rostering")
     # The organisation's own category is written by its key, in the list and in the recipient's share alike.
-    assert "user.special.health.fitness_for_work" in rostering["data_categories"]
-    assert rostering["recipient_categories"][0]["data_categories"][1] == "user.special.health.fitness_for_work"
+    assert "user.health_and_medical.fitness_for_work" in rostering["data_categories"]
+    assert rostering["recipient_categories"][0]["data_categories"][1] == "user.health_and_medical.fitness_for_work"
     again = inventory_from_mapping(yaml.safe_load(yaml.safe_dump(data)), "again.yaml", REFERENCE)
     assert again == FULL

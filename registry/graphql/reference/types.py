@@ -12,6 +12,7 @@ from registry.domain import models as m
 from registry.graphql.audit.history import Versioned
 from registry.graphql.base import (
     Adequacy,
+    CategoryOrigin,
     CcpaCategory,
     DestinationKind,
     DocumentSource,
@@ -104,6 +105,13 @@ class DataCategory(RecordNode, Versioned):
         description="True for GDPR Art 10 data on criminal convictions and offences."
     )
     ccpa_category: CcpaCategory | None = strawberry.field(description="CCPA/CPRA category letter, where it has one.")
+    flags_inference: str | None = strawberry.field(
+        description="Why a flag is inferred rather than given by the category's definition (e.g. fideslang's "
+        "biometric data, which GDPR Art 9(1) covers only when processed to identify a person uniquely); null where "
+        "none is.")
+    origin: CategoryOrigin = strawberry.field(
+        description="Who defines it: fideslang (its own taxonomy, which is the shared one), the registry (an "
+        "extension where fideslang has no category) or an organisation (its own).")
     source: DocumentSource | None = strawberry.field(description="Where the organisation's document names it.")
 
     @classmethod
@@ -111,8 +119,8 @@ class DataCategory(RecordNode, Versioned):
         return cls(id=c.id, version=c.version, archived=c.archived, key=c.key, name=c.name,
                    description=c.description, parent_key=c.parent_key,
                    organization_slug=c.organization, special_category=c.special_category,
-                   criminal_offence_data=c.criminal, ccpa_category=c.ccpa,
-                   source=DocumentSource.from_domain(c.source))
+                   criminal_offence_data=c.criminal, ccpa_category=c.ccpa, flags_inference=c.flags_inference,
+                   origin=c.category_origin, source=DocumentSource.from_domain(c.source))
 
     @strawberry.field(description="The parent category; null at the root.")
     async def parent(self, info: Info) -> DataCategory | None:
