@@ -241,8 +241,7 @@ async def test_serve_migrates_a_register_it_finds_with_former_keys(
     async with own_database(settings, "taxonomyserve", seeded=False) as db:
         await seed_former_taxonomy(db)
         assert settings.mongodb_uri
-        # the read cache off: the test leaves the lifespan at once, before a start-up cache fill would finish
-        app = create_app(Settings(mongodb_uri=settings.mongodb_uri + "taxonomyserve", read_cache_items=0))
+        app = create_app(Settings(mongodb_uri=settings.mongodb_uri + "taxonomyserve"))
         async with app.router.lifespan_context(app):
             pass
         out = capsys.readouterr().out
