@@ -9,7 +9,7 @@ import logging
 import uuid
 
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -61,6 +61,8 @@ class InternalErrors:
 
         try:
             await self.app(scope, receive, tracked)
+        except ClientDisconnect:  # the client went away before its request was read: no one to answer
+            log.info("client went away during %s %s", scope.get("method"), scope.get("path"))
         except Exception:
             reference = uuid.uuid4().hex[:12]
             log.exception("unexpected error %s on %s %s", reference, scope.get("method"), scope.get("path"))

@@ -30,8 +30,12 @@ def configure_logging(level: str = "info", json_lines: bool | None = None) -> No
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer: list[Any] = ([structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
-                           if json_lines else [structlog.dev.ConsoleRenderer()])
+    # Tracebacks without the frames' local variables: those hold request headers (a bearer token), cookies and
+    # the values of a query's variables, which no log line may carry.
+    tracebacks = structlog.processors.ExceptionRenderer(
+        structlog.tracebacks.ExceptionDictTransformer(show_locals=False))
+    renderer: list[Any] = ([tracebacks, structlog.processors.JSONRenderer()] if json_lines
+                           else [structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)])
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),

@@ -46,3 +46,23 @@ def test_handlers_are_a_bounded_set() -> None:
     assert handler_of("/organizations/acme/activities/a1/dpia-draft.md") == \
         "/organizations/{slug}/activities/{key}/dpia-draft"
     assert handler_of("/static/graphiql/x.js") == "/static" and handler_of("/anything/else") == "other"
+
+
+@pytest.mark.parametrize("json_lines", [True, False])
+def test_a_logged_traceback_carries_no_local_variables(restore_logging: None, capsys: pytest.CaptureFixture[str],
+                                                       json_lines: bool) -> None:
+    # An unexpected error's traceback once listed each frame's locals: the request's headers, bearer token included.
+    configure_logging("info", json_lines=json_lines)
+
+    def handle(authorization: str) -> None:
+        raise RuntimeError("boom")
+
+    header = "Bearer rgy_0123456789ab_" + "secret-part-of-the-token"
+    try:
+        handle(header)
+    except RuntimeError:
+        logging.getLogger("registry.errors").exception("unexpected error 0123456789ab on POST /graphql")
+    err = capsys.readouterr().err
+    assert "unexpected error 0123456789ab" in err and "RuntimeError" in err
+    assert "secret-part-of-the-token" not in err
+    assert "handle" in err  # the frames are there, only their variables are not
