@@ -3,9 +3,10 @@
 
 Starts its own embedded FerretDB in a throwaway folder (or uses MONGODB_URI), loads synthetic inventories
 through the registry's repositories, and prints a Markdown table:
-  a. the full nested records-of-processing query through the GraphQL API (in process, over ASGI), from a cold
-     read cache (a new generation before each run, as after any change to the register) and repeated with no
-     change in between (since the response cache, registry/graphql/response_cache.py, answered from memory);
+  a'. the full nested records-of-processing query through the GraphQL API (in process, over ASGI) right after a
+     second process on the same database edited one activity: the read cache drops that activity only;
+  a. the same from an empty read cache (a write whose records are unknown, as at a process's start), and
+     repeated with no change in between (answered by the response cache, registry/graphql/response_cache.py);
   b. the same documents fetched directly with PyMongo from the same server: the floor for (a);
   c. the database commands (a) sends from a cold cache, by PyMongo command monitoring;
   d. a point query (one activity by ID with its lawful bases and transfers) from 32 concurrent HTTP clients
