@@ -389,14 +389,20 @@ class ReadCache:
             for slug in slugs:
                 self.reading_lists.pop((generation, repo.name, slug), None)
         if self.held == generation:
-            count = sum(len(v) for v in lists.values())
-            if len(self.records) + count > self.max_items:
-                self._evict(count)
+            self.keep(repo, [r for records in lists.values() for r in records], generation)
             for slug, records in lists.items():
-                self.records.update(((repo.name, r.id), r) for r in records)
                 self.lists[(repo.name, slug)] = [r.id for r in records]
                 self.stale.pop((repo.name, slug), None)
         return lists
+
+    def keep(self, repo: Repository[Any], records: list[Any], generation: str) -> None:
+        """Hold records read under `generation` by whoever read them (a list, the start-up fill); dropped when
+        the register has moved on since."""
+        if not self.enabled or self.held != generation:
+            return
+        if len(self.records) + len(records) > self.max_items:
+            self._evict(len(records))
+        self.records.update(((repo.name, r.id), r) for r in records)
 
     def _evict(self, room: int) -> None:
         """Drop the oldest entries, making room and a tenth of the cache more, so eviction runs rarely."""

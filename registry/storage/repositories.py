@@ -235,12 +235,12 @@ class Repositories:
         if total > cache.max_items * 0.9:
             return 0
         generation, _ = await cache.generation()
-        slugs = [o.slug for o in await self.organizations.find()]
-        await cache.get_many(self.organizations, slugs, generation)
+        organizations = await self.organizations.find()
+        cache.keep(self.organizations, organizations, generation)
+        slugs = [o.slug for o in organizations]
         for kind in INVENTORY:
             await cache.of_organizations(self.of(kind), slugs, generation)
-        shared = await self.data_categories.collection.find({"organization": None}, {"_id": 1}).to_list(None)
-        await cache.get_many(self.data_categories, [d["_id"] for d in shared], generation)
+        cache.keep(self.data_categories, await self.data_categories.find({"organization": None}), generation)
         for kind in REFERENCE_DATA:
             await cache.whole(self.of(kind), generation)
         return len(cache.records)
