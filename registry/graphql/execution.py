@@ -19,17 +19,27 @@ stock executor.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import GraphQLField, GraphQLNonNull, GraphQLObjectType, is_leaf_type
 from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-_Leaf = tuple[str, str, Callable[[Any], Any], bool]
-"""(response name, attribute, coercion, non-null) of one basic leaf field."""
-_Related = tuple[GraphQLField, Callable[[Any, Any], Any]]
-"""(field, resolver taking the source and an object with `context`) of a field marked `reads_context_only`."""
+
+class _Leaf(NamedTuple):
+    """A basic leaf field: the attribute it shows, its coercion, and whether null is refused."""
+
+    attribute: str
+    complete: Callable[[Any], Any]
+    non_null: bool
+
+
+class _Related(NamedTuple):
+    """A field marked `reads_context_only`: its definition and its resolver (the source, an object with `context`)."""
+
+    field_def: GraphQLField
+    resolve: Callable[[Any, Any], Any]
 
 
 class _ContextOnly:
@@ -59,13 +69,13 @@ class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
         # A middleware (a strawberry extension with a `resolve` hook) must see every field: none is answered here then.
         if not (self.middleware_manager and self.middleware_manager.middlewares):
             for response_name, details in grouped_field_set.items():
-                field = self._field(parent_type, response_name, details)
+                field = self._field(parent_type, details)
                 if field is not None:
                     fields[response_name] = field
         self._plans[id(grouped_field_set)] = (grouped_field_set, parent_type, fields)
         return fields
 
-    def _field(self, parent_type: GraphQLObjectType, response_name: str, details: Any) -> _Leaf | _Related | None:
+    def _field(self, parent_type: GraphQLObjectType, details: Any) -> _Leaf | _Related | None:
         node = details[0].node
         if node.arguments or len(details) != 1 or node.directives:
             return None
@@ -80,7 +90,7 @@ class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
             func = resolver.wrapped_func
             if getattr(func, "__registry_context_only__", False) and not resolver.arguments \
                     and not resolver.is_async and resolver.self_parameter is not None:
-                return field_def, func
+                return _Related(field_def, func)
             return None
         if not getattr(field_def.resolve, "_is_default", False) or definition.default_resolver is not getattr:
             return None
@@ -90,7 +100,7 @@ class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
         if not is_leaf_type(inner):
             return None
         complete = self.complete_leaf_value
-        return response_name, definition.python_name, lambda value: complete(inner, value), non_null
+        return _Leaf(definition.python_name, lambda value: complete(inner, value), non_null)
 
     def execute_fields(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None,
                        grouped_field_set: Any, position_context: Any) -> Any:
@@ -102,28 +112,24 @@ class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
         awaitable_fields: list[str] = []
         try:
             for response_name, details in grouped_field_set.items():
-                leaf = plan.get(response_name)
-                if leaf is not None and len(leaf) == 2:
-                    result = self._execute_related(parent_type, source_value, details,  # type: ignore[arg-type]
-                                                   Path(path, response_name, parent_type.name), position_context,
-                                                   *leaf)
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
-                    continue
-                if leaf is not None:
+                field = plan.get(response_name)
+                if isinstance(field, _Leaf):
                     try:
-                        value = getattr(source_value, leaf[1])  # type: ignore[misc]
+                        value = getattr(source_value, field.attribute)
                         if value is not None:
-                            results[response_name] = leaf[2](value)  # type: ignore[misc]
+                            results[response_name] = field.complete(value)
                             continue
-                        if not leaf[3]:  # type: ignore[misc]
+                        if not field.non_null:
                             results[response_name] = None
                             continue
                     except Exception:  # noqa: BLE001, S110 - graphql-core's own path reports it, below
                         pass
-                result = self.execute_field(parent_type, source_value, details,
-                                            Path(path, response_name, parent_type.name), position_context)
+                field_path = Path(path, response_name, parent_type.name)
+                if isinstance(field, _Related):
+                    result = self._execute_related(parent_type, source_value, details, field_path, position_context,
+                                                   field.field_def, field.resolve)
+                else:
+                    result = self.execute_field(parent_type, source_value, details, field_path, position_context)
                 if result is not Undefined:
                     results[response_name] = result
                     if is_awaitable(result):
