@@ -51,7 +51,19 @@ META_FIELDS = ("_id", "version", "archived")
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[FieldChange]:
-    """The fields whose values differ, storage fields left out."""
+    """The fields whose values differ, storage fields left out. An empty value and an absent one are the same
+    (a stored document leaves empty optional fields out; older ones hold them as null or [])."""
     before = before or {}
     keys = [k for k in dict.fromkeys([*before, *after]) if k not in META_FIELDS]
-    return [FieldChange(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+    return [FieldChange(k, before.get(k), after.get(k)) for k in keys
+            if meaningful(before.get(k)) != meaningful(after.get(k))]
+
+
+def meaningful(value: Any) -> Any:
+    """A stored value with its empty parts left out (null, [] and mappings' fields holding them), for comparing
+    documents written with and without their empty optional fields."""
+    if isinstance(value, dict):
+        return {k: meaningful(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list):
+        return [meaningful(v) for v in value] or None
+    return value

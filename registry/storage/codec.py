@@ -27,9 +27,30 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def encode(value: Any) -> Any:
-    """Turn a domain object into plain BSON/YAML-friendly values (enums as names, dates as ISO strings)."""
+ALWAYS_STORED = frozenset({"organization"})
+"""Fields a stored document holds even when empty: queries select shared records by `organization: null`."""
+
+
+@cache
+def _omittable(cls: type) -> frozenset[str]:
+    """The fields of `cls` that decode to their default when absent: optional (default null) or lists
+    (default empty)."""
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.name not in ALWAYS_STORED and (
+        f.default is None or f.default == () or f.default_factory in (list, tuple)))
+
+
+def encode(value: Any, *, stored: bool = False) -> Any:
+    """Turn a domain object into plain BSON/YAML-friendly values (enums as names, dates as ISO strings).
+
+    `stored` leaves out the fields that hold their empty default (null, []), at every level: a document for the
+    database. A record has many optional fields, mostly empty, and FerretDB's cost of reading a document grows
+    with its number of values (a 2,000-activity read took 0.93 s with them, 0.53 s without). Decoding gives the
+    defaults back, and `history.meaningful` treats absent and empty alike when comparing documents."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if stored:
+            skip = _omittable(type(value))
+            return {f.name: encode(v, stored=True) for f in dataclasses.fields(value)
+                    if not ((v := getattr(value, f.name)) in (None, [], ()) and f.name in skip)}
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
@@ -38,7 +59,7 @@ def encode(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return [encode(v) for v in value]
+        return [encode(v, stored=stored) for v in value]
     return value
 
 

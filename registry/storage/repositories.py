@@ -17,7 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from registry.domain import models as m
-from registry.domain.history import HistoryEntry
+from registry.domain.history import HistoryEntry, meaningful
 from registry.domain.kinds import BY_COLLECTION, INVENTORY, KINDS, REFERENCE_DATA, RecordKind
 from registry.storage.cache import ReadCache
 from registry.storage.codec import decode, encode
@@ -67,7 +67,8 @@ class Repository(Generic[T]):
         """The read cache this collection's records may sit in: every write here ends by telling it."""
 
     def to_doc(self, obj: T) -> dict[str, Any]:
-        return {"_id": obj.id, **encode(obj)}
+        """The stored document: empty optional fields are left out (see `codec.encode`)."""
+        return {"_id": obj.id, **encode(obj, stored=True)}
 
     def from_doc(self, doc: dict[str, Any]) -> T:
         return decode(self.cls, {k: v for k, v in doc.items() if k not in STORAGE_FIELDS}, where=self.name)
@@ -186,8 +187,8 @@ def id_filter(ids: list[str]) -> dict[str, Any]:
 def same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
     """True when two documents hold the same record, whatever their versions."""
 
-    def content(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in d.items() if k not in WRITER_FIELDS}
+    def content(d: dict[str, Any]) -> Any:
+        return meaningful({k: v for k, v in d.items() if k not in WRITER_FIELDS})
 
     return content(stored) == content(new)
 

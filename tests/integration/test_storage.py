@@ -108,3 +108,27 @@ async def test_loading_an_inventory_reports_progress_to_the_last_record(settings
         finally:
             await db.client.drop_database(db.db.name)
     assert sum(steps) == inventory_size(inv) == 70
+
+
+async def test_documents_written_with_their_empty_fields_read_and_compare_the_same(database: Database) -> None:
+    # Registers stored before empty fields were left out hold them as null and []: such a document reads as the
+    # same record, an idempotent write finds nothing to change, and an edit's history names only what changed.
+    from registry.storage.codec import encode
+    from registry.storage.writer import Writer
+
+    repo = database.repos.processing_activities
+    stored = await repo.collection.find_one({"organization": "januscaler"})
+    assert stored is not None
+    record = repo.from_doc(stored)
+    old_shape = {**stored, **encode(record)}  # every field, the empty ones as null and []
+    assert any(v is None for v in old_shape.values()) and len(old_shape) > len(stored)
+    await repo.collection.replace_one({"_id": stored["_id"]}, old_shape)
+    assert (await repo.get(stored["_id"])) == record
+    counts = await Writer(database.repos).store_many(repo, [record], "test")
+    assert (counts.unchanged, counts.updated) == (1, 0)
+    await Writer(database.repos).update(repo, dataclasses.replace(record, name="Renamed"), record.version, "test")
+    entry = (await database.repos.history.find({"entity_id": stored["_id"], "version": record.version + 1}))[0]
+    assert [c.field for c in entry.changes] == ["name"]
+    empty = [k for k, v in old_shape.items() if v is None or v == []]
+    rewritten = await repo.collection.find_one({"_id": stored["_id"]}) or {}
+    assert empty and not set(empty) & set(rewritten)

@@ -47,3 +47,22 @@ def test_datetimes_stay_datetimes_in_utc() -> None:
     assert doc["announced"] is now
     naive = {**doc, "announced": now.replace(tzinfo=None), "effective": now.isoformat()}
     assert decode(SubprocessorChange, naive) == c
+
+
+def test_a_stored_document_leaves_empty_optional_fields_out_and_decodes_the_same() -> None:
+    activity = ProcessingActivity(organization="acme", key="k", name="n", role=Role.CONTROLLER,
+                                  data_categories=["user.contact.email"], description=None)
+    doc = encode(activity, stored=True)
+    assert "description" not in doc and "systems" not in doc and "controllers" not in doc
+    assert doc["data_categories"] == ["user.contact.email"] and doc["review_interval"] == activity.review_interval
+    assert decode(ProcessingActivity, doc) == activity
+    # The full encoding (exports, the API's edit forms) still names every field.
+    assert encode(activity)["description"] is None and encode(activity)["systems"] == []
+
+
+def test_a_shared_record_keeps_its_null_organisation() -> None:
+    # Queries select the shared taxonomy with `organization: null`; the field stays in the document.
+    from registry.domain.models import DataCategory
+
+    doc = encode(DataCategory(key="user.contact", name="Contact"), stored=True)
+    assert doc["organization"] is None and "description" not in doc
