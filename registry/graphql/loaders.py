@@ -89,6 +89,9 @@ class _OnDemand(dict[str, Any]):
         return loader
 
 
+_UNREAD = object()
+
+
 class Loaders:
     """A loader by id and a loader by organisation for every collection, and one for records' history."""
 
@@ -118,11 +121,11 @@ class Loaders:
 
     def ready(self, collection: str, ids: Sequence[str]) -> list[Any] | None:
         """Like `many`, without waiting, when every id has already been read in this request; else None."""
-        loader = self.by_id[collection]
+        values = self.by_id[collection].values
         out = []
         for i in ids:
-            read, value = loader.peek(i)
-            if not read:
+            value = values.get(i, _UNREAD)
+            if value is _UNREAD:
                 return None
             if value is not None:
                 out.append(value)

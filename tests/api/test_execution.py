@@ -96,3 +96,28 @@ async def test_a_null_in_a_non_null_field_is_reported_as_graphql_core_reports_it
 
 def caplog_has(caplog: pytest.LogCaptureFixture, text: str) -> bool:
     return sum(text in r.getMessage() for r in caplog.records) == 2  # once per executor
+
+
+@pytest.mark.parametrize("odd", ["null", "subclass"])
+async def test_an_unexpected_item_in_a_list_of_records_is_completed_as_graphql_core_does(
+    database: Database, monkeypatch: pytest.MonkeyPatch, odd: str,
+) -> None:
+    # The direct completion of related records takes only exact classes; a null item (refused by the schema) or an
+    # object of a subclass goes through graphql-core, with the same answer and error.
+    built = Purpose.from_domain.__func__  # type: ignore[attr-defined]
+
+    class Odd(Purpose):
+        pass
+
+    def made(cls: type[Purpose], p: Any) -> Purpose | None:
+        purpose = built(cls, p)
+        if purpose.key != "security":
+            return purpose  # type: ignore[no-any-return]
+        return None if odd == "null" else built(Odd, p)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Purpose, "from_domain", classmethod(made))
+    query = """{ organization(slug: "januscaler") { processingActivities { key purposes { purpose { key } } } } }"""
+    mine = await answer(database, executor(build_schema(), RegistryExecutor), query, {})
+    theirs = await answer(database, executor(build_schema(), StrawberryGraphQLCoreExecutionContext), query, {})
+    assert mine == theirs
+    assert bool(mine[1]) is (odd == "null")
