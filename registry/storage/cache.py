@@ -349,7 +349,7 @@ class ReadCache:
                     if i in again and again[i].organization == slug and not again[i].archived]
             kept = [i for i in ids if i not in changed]
             records = await self.get_many(repo, kept, generation)
-            members = sorted([*records.values(), *live], key=_order_key(repo.order))
+            members = repo.in_order([*records.values(), *live])
             ids = [r.id for r in members]
             if self.held == generation and key in self.lists:
                 self.lists[key] = ids
@@ -409,14 +409,3 @@ class ReadCache:
         drop = len(self.records) + room - self.max_items + self.max_items // 10
         for key in list(self.records)[:drop]:
             del self.records[key]
-
-
-def _order_key(order: Sequence[tuple[str, int]]) -> Any:
-    """Sorts records as the database does for `Repository.order` (ascending; a missing value first)."""
-    fields = [f for f, _ in order]
-
-    def key(record: Any) -> tuple[Any, ...]:
-        values = (getattr(record, f, None) for f in fields)
-        return tuple((v is not None, v) for v in values)
-
-    return key

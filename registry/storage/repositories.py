@@ -110,10 +110,24 @@ class Repository(Generic[T]):
         if wanted:
             query: dict[str, Any] = {"organization": wanted[0] if len(wanted) == 1 else {"$in": wanted},
                                      "archived": {"$ne": True}}
-            cursor = self.collection.find(query).sort(self.order)
-            async for d in cursor:
+            # Sorted here, not by the database: FerretDB v1 sorts by holding every matching document in memory
+            # (a 20,000-activity read raised its memory from 60 MB to 400 MB and took longer), while an unsorted
+            # read streams. MongoDB uses its index either way.
+            async for d in self.collection.find(query):
                 out[d["organization"]].append(self.from_doc(d))
+            for records in out.values():
+                records[:] = self.in_order(records)
         return out
+
+    def in_order(self, records: Iterable[T]) -> list[T]:
+        """Records sorted as the database sorts them by `order` (ascending; a missing value first)."""
+        fields = [f for f, _ in self.order]
+
+        def key(record: T) -> tuple[Any, ...]:
+            values = (getattr(record, f, None) for f in fields)
+            return tuple((v is not None, v) for v in values)
+
+        return sorted(records, key=key)
 
     async def page(self, query: dict[str, Any], after: str | None, limit: int) -> list[T]:
         """At most `limit` records matching `query`, in the order of their ids, after the id `after`."""
