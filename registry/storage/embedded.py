@@ -39,6 +39,11 @@ LOCK_NAME = ".lock"
 MAX_SOCKET_PATH = 100
 """Unix socket paths are limited to 107 bytes on Linux (sun_path)."""
 PR_SET_PDEATHSIG = 1
+GOGC = "400"
+"""The Go collector's target for FerretDB (Go's default is 100), unless GOGC is set in the environment. FerretDB
+turns each stored document into many short-lived values; collecting less often made reading 2,000 activities
+take 0.42 s instead of 0.50 s and 20,000 4.6 s instead of 5.4 s, its peak memory 91 MB instead of 62 MB
+(scratch measurements, 2-core machine, with unsorted reads)."""
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -310,6 +315,7 @@ class EmbeddedFerretDB:
             stdout=log_file,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            env={**os.environ, "GOGC": os.environ.get("GOGC", GOGC)},
             # The lock travels with the database process: it is released only when both have exited.
             pass_fds=(self._lock,),
             preexec_fn=(lambda: _die_with_parent(parent)) if self.die_with_parent else (lambda: os.umask(0o077)),

@@ -30,7 +30,7 @@ from bench.server import registry_server
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
 from registry.storage.database import open_database
-from registry.storage.embedded import PID_NAME, EmbeddedFerretDB
+from registry.storage.embedded import GOGC, PID_NAME, EmbeddedFerretDB
 from registry.storage.supervisor import supervise
 
 pytestmark = [pytest.mark.faults, pytest.mark.subprocess]
@@ -94,6 +94,21 @@ def test_the_embedded_database_is_reachable_only_through_its_private_socket(tmp_
         assert files and {f.stat().st_mode & 0o777 for f in files} == {0o600}
     with EmbeddedFerretDB(BINARY, tmp_path / "debug", debug_addr="127.0.0.1:0") as fdb:
         assert fdb.pid is not None and len(tcp_listeners(fdb.pid)) == 1  # on only when asked for
+
+
+def test_the_database_collects_its_garbage_less_often_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def gogc(pid: int) -> str | None:
+        env = dict(v.split("=", 1) for v in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in v)
+        return env.get("GOGC")
+
+    monkeypatch.delenv("GOGC", raising=False)
+    with EmbeddedFerretDB(BINARY, tmp_path / "default") as fdb:
+        assert fdb.pid is not None and gogc(fdb.pid) == GOGC
+    monkeypatch.setenv("GOGC", "100")
+    with EmbeddedFerretDB(BINARY, tmp_path / "told") as fdb:
+        assert fdb.pid is not None and gogc(fdb.pid) == "100"
 
 
 def test_kill_9_of_the_registry_stops_its_database(tmp_path: Path) -> None:
