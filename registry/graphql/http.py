@@ -6,9 +6,11 @@ the request log and the metrics, which sit outside this app."""
 
 from __future__ import annotations
 
+import json
 from importlib.resources import files
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -97,6 +99,15 @@ class RegistryGraphQL(GraphQL[Context, None]):
             response = JSONResponse({"data": None, "errors": [{"message": e.reason, "extensions": {
                 "code": "BAD_REQUEST"}}]}, status_code=e.status_code)
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> bytes:
+        """Answers as compact UTF-8 JSON, written by orjson (a large record's JSON took the standard library's
+        encoder about a tenth of the time spent building it). Anything orjson cannot write (an integer beyond
+        64 bits from a custom scalar) is written by the standard library instead."""
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     def parse_json(self, data: str | bytes) -> Any:
         """The body must be a JSON object; nesting too deep for the parser is the client's error, not ours."""
