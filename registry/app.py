@@ -67,6 +67,15 @@ def tune_garbage_collection() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+def settle_heap() -> None:
+    """Collect once, then keep everything the process holds now out of later collections (`gc.freeze`): for a
+    server whose read cache was just filled. Those records live as long as the process; each full collection
+    walked all of them again, which made the 20,000-activity record ~9% slower (scratch measurement). What is
+    frozen is still freed as usual when nothing refers to it any more."""
+    gc.collect()
+    gc.freeze()
+
+
 CONFIRM_EVERY = 60.0
 """Seconds between two checks that the read cache is current, when no request made one: a cache confirmed within
 the change log's keeping is brought up to date record by record, never emptied (storage/cache.py)."""
@@ -78,6 +87,7 @@ async def _keep_cache(db: Database) -> None:
     try:
         held = await db.repos.warm_cache()
         if held:
+            settle_heap()
             log.info("Read cache filled with %d records.", held)
         else:
             log.info("Read cache left to fill on demand (off, or the register is larger than it holds).")

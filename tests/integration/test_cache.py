@@ -219,3 +219,20 @@ async def test_a_server_stopped_while_its_cache_fills_stops_at_once(settings: Se
         async with asyncio.timeout(30):
             async with app.router.lifespan_context(app):
                 pass
+
+
+async def test_a_server_keeps_its_filled_cache_out_of_later_collections(settings: Settings) -> None:
+    # After the start-up fill, the records held are frozen for the garbage collector (registry/app.py
+    # settle_heap): full collections then walk only what requests make.
+    import gc
+
+    async with own_database(settings, "settle"):
+        app = create_app(Settings(mongodb_uri=f"{settings.mongodb_uri}settle", auth_required=False))
+        gc.unfreeze()
+        try:
+            async with asyncio.timeout(60), app.router.lifespan_context(app):
+                while gc.get_freeze_count() == 0:
+                    await asyncio.sleep(0.05)
+            assert gc.get_freeze_count() > 10_000
+        finally:
+            gc.unfreeze()
