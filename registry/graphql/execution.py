@@ -261,14 +261,7 @@ class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
             raise
         if not awaitable_indices:
             return out
-        return self._gathered_list(out, awaitable_indices)
-
-    @staticmethod
-    async def _gathered_list(out: list[Any], awaitable_indices: list[int]) -> list[Any]:
-        awaited = await gather_with_cancel(*(out[i] for i in awaitable_indices))
-        for i, value in zip(awaitable_indices, awaited, strict=True):
-            out[i] = value
-        return out
+        return self._gathered(out, awaitable_indices)
 
     async def _settled(self, completed: Any, return_type: Any, details: Any, path: Path) -> Any:
         try:
@@ -277,14 +270,16 @@ class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
             self.handle_field_error(raw_error, return_type, details, path)
             return None
 
-    async def _gathered(self, results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-        """graphql-core's own `get_results` of `execute_fields`."""
-        if len(awaitable_fields) == 1:
-            field = awaitable_fields[0]
-            results[field] = await results[field]
+    @staticmethod
+    async def _gathered(results: Any, pending: list[Any]) -> Any:
+        """graphql-core's own `get_results`: the awaitable entries of a field map or a list (by name or index)
+        awaited together."""
+        if len(pending) == 1:
+            results[pending[0]] = await results[pending[0]]
         else:
-            awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
-            results.update(zip(awaitable_fields, awaited, strict=True))
+            awaited = await gather_with_cancel(*(results[k] for k in pending))
+            for k, value in zip(pending, awaited, strict=True):
+                results[k] = value
         return results
 
 

@@ -59,7 +59,8 @@ def configure_logging(level: str = "info", json_lines: bool | None = None) -> No
 
 
 def log_request(record: RequestRecord) -> None:
-    """The request's one log line: info when it went well, warning for the caller's errors, error for ours."""
+    """The request's one log line: info when it went well or the caller hung up, warning for the caller's
+    errors, error for ours."""
     fields: dict[str, Any] = {
         "request_id": record.request_id, "method": record.method, "path": record.path, "status": record.status,
         "operation": record.operation, "outcome": record.outcome, "token_key": record.token_key,
@@ -67,7 +68,9 @@ def log_request(record: RequestRecord) -> None:
     }
     if record.error_refs:
         fields["error_refs"] = record.error_refs
-    if record.status >= 500 or record.outcome == "INTERNAL_SERVER_ERROR":
+    if record.outcome == "CLIENT_GONE":  # the caller left: nothing went wrong here
+        requests_log.info("request", **fields)
+    elif record.status >= 500 or record.outcome == "INTERNAL_SERVER_ERROR":
         requests_log.error("request", **fields)
     elif record.status >= 400 or record.outcome != "ok":
         requests_log.warning("request", **fields)

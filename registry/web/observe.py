@@ -20,6 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 """An X-Request-ID a caller (or a proxy in front) may set; anything else is replaced by a fresh one."""
 
+CLIENT_GONE = 499
+"""The status recorded for a request whose client hung up before its answer (nginx's "client closed request"):
+not the registry's error, and no answer was sent."""
+
 STATUS_OUTCOMES = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 503: "DATABASE_UNAVAILABLE"}
 
 
@@ -36,7 +40,7 @@ class RequestRecord:
     duration: float
     """Seconds from the request's arrival to the end of its response."""
     outcome: str
-    """`ok`, or the error code: BAD_USER_INPUT, FORBIDDEN, UNAUTHENTICATED, INTERNAL_SERVER_ERROR, ..."""
+    """`ok`, or the error code: BAD_USER_INPUT, FORBIDDEN, UNAUTHENTICATED, INTERNAL_SERVER_ERROR, CLIENT_GONE..."""
     operation: str | None = None
     token_key: str | None = None
     role: str | None = None
@@ -85,13 +89,15 @@ class ObserveRequests:
         request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = request_id
-        status = 500
+        status, completed = 500, False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, completed
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                completed = True
             await send(message)
 
         try:
@@ -99,9 +105,13 @@ class ObserveRequests:
         finally:
             graphql: dict[str, Any] = state.get("graphql", {})
             token = state.get("token")
+            outcome = _outcome(status, graphql)
+            if getattr(state.get("deadline"), "gone", False) and (not completed or outcome != "ok"):
+                # The client hung up before its answer: its request was dropped or stopped (web/budget.py).
+                status, outcome = CLIENT_GONE, "CLIENT_GONE"
             record = RequestRecord(
                 request_id=request_id, method=scope["method"], path=scope["path"], handler=handler_of(scope["path"]),
-                status=status, duration=time.perf_counter() - started, outcome=_outcome(status, graphql),
+                status=status, duration=time.perf_counter() - started, outcome=outcome,
                 operation=graphql.get("operation"), token_key=getattr(token, "key", None),
                 role=getattr(getattr(token, "role", None), "value", None), error_refs=graphql.get("error_refs", []))
             for observe in self.observers:
