@@ -58,6 +58,10 @@ the moment between an entry being dated and being stored."""
 PRUNE_EVERY = 60.0
 """Seconds between two removals of expired change entries by one process."""
 EVERYTHING = "*"
+NAMED_IDS = 100
+"""At most this many ids in a change entry; a larger write (an import's batch) names its collection alone, which
+other processes then drop whole. Every process reads the entries by a scan on FerretDB, so entries listing
+thousands of ids (loading 20,000 activities wrote 40 of 500) made each read after a change slower."""
 
 
 class Snapshot:
@@ -216,11 +220,14 @@ class ReadCache:
 
     async def changed(self, collection: str | None = None, ids: Iterable[str] | None = None) -> None:
         """Record a write: its change entry, then a new generation. Every process's cache drops what it names at
-        its next request. With no collection, every cache is emptied (a write whose records are not known)."""
+        its next request: the records with these ids, or the whole collection when there are more than
+        NAMED_IDS. With no collection, every cache is emptied (a write whose records are not known)."""
         self.seq += 1
         now = time.time()
         name = collection or EVERYTHING
         written = sorted(set(ids)) if ids is not None and collection is not None else None
+        if written is not None and len(written) > NAMED_IDS:
+            written = None
         await self.changes.insert_one({"_id": uuid.uuid4().hex, "at": dt.datetime.fromtimestamp(now, dt.UTC),
                                        "collection": name, "ids": written})
         value = uuid.uuid4().hex

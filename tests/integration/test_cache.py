@@ -236,3 +236,25 @@ async def test_a_server_keeps_its_filled_cache_out_of_later_collections(settings
             assert gc.get_freeze_count() > 10_000
         finally:
             gc.unfreeze()
+
+
+async def test_a_large_write_names_its_collection_and_other_processes_drop_it_whole(
+    two_processes: tuple[Database, Repositories],
+) -> None:
+    # An import's batch of hundreds of records writes one short change entry, not a list of every id (each read
+    # after a change scans the entries on FerretDB); other processes forget the collection and read it again.
+    from registry.storage.cache import NAMED_IDS
+
+    db, other = two_processes
+    before = (await other.cache.get_many(other.purposes, [PURPOSE]))[PURPOSE]
+    stored = await db.repos.purposes.get(PURPOSE)
+    assert stored is not None
+    await db.repos.purposes.collection.update_one({"_id": PURPOSE}, {"$set": {"name": "Renamed in bulk"}})
+    ids = [PURPOSE, *(f"januscaler/bulk-{i}" for i in range(NAMED_IDS))]
+    await db.repos.cache.changed("purposes", ids)
+    entry = await db.db.registry_changes.find_one({"collection": "purposes"}, sort=[("at", -1)])
+    assert entry is not None and entry["ids"] is None
+    again = (await other.cache.get_many(other.purposes, [PURPOSE]))[PURPOSE]
+    assert before.name != "Renamed in bulk" and again.name == "Renamed in bulk"
+    await db.repos.purposes.collection.update_one({"_id": PURPOSE}, {"$set": {"name": stored.name}})
+    await db.repos.cache.changed("purposes", [PURPOSE])
