@@ -112,6 +112,8 @@ class Loaders:
             lambda name: _by_organization(by_name[name], repos.cache, generation, deadline)
         )
         self.history = _history(repos.history, deadline)
+        self.shown: dict[tuple[Any, int], Any] = {}
+        """The object each related record is shown as, made once per request (registry/graphql/prefetch.py)."""
 
     async def many(self, collection: str, ids: Sequence[str]) -> list[Any]:
         """The records with these ids, in order, skipping ids that resolve to nothing."""

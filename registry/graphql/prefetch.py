@@ -32,6 +32,8 @@ def now_or_later(info: Info, collection: str, ids: Sequence[str], build: Callabl
     """`build(records)` now when the records with these ids have been read in this request; otherwise an
     awaitable of it. Resolvers return this as their result: graphql-core accepts either."""
     loaders = info.context.loaders
+    if isinstance(build, _Shown):
+        build = build.within(loaders.shown)
     found = loaders.ready(collection, ids)
     if found is not None:
         return build(found)
@@ -42,14 +44,38 @@ def now_or_later(info: Info, collection: str, ids: Sequence[str], build: Callabl
     return later()
 
 
-def every(cls: Any) -> Callable[[list[Any]], list[Any]]:
+class _Shown:
+    """Build: the records found as `cls` (all of them, or the first or None), each record's object made once per
+    request (`Loaders.shown`): a category named by 400 activities is one object, not 400."""
+
+    __slots__ = ("cls", "one")
+
+    def __init__(self, cls: Any, one: bool):
+        self.cls, self.one = cls, one
+
+    def within(self, shown: dict[tuple[Any, int], Any]) -> Callable[[list[Any]], Any]:
+        cls = self.cls
+
+        def made(o: Any) -> Any:
+            key = (cls, id(o))  # the request's loaders hold every record it read, so an id is not reused
+            value = shown.get(key)
+            if value is None:
+                value = shown[key] = cls.from_domain(o)
+            return value
+
+        if self.one:
+            return lambda found: made(found[0]) if found else None
+        return lambda found: [made(o) for o in found]
+
+
+def every(cls: Any) -> Any:
     """Build: each record found, as `cls`."""
-    return lambda found: [cls.from_domain(o) for o in found]
+    return _Shown(cls, one=False)
 
 
-def first(cls: Any) -> Callable[[list[Any]], Any]:
+def first(cls: Any) -> Any:
     """Build: the one record found, as `cls`, or None."""
-    return lambda found: cls.from_domain(found[0]) if found else None
+    return _Shown(cls, one=True)
 
 
 def selected(info: Info) -> Tree:
