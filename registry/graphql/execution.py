@@ -86,7 +86,8 @@ class _ContextOnly:
 
 
 class RegistryExecutor(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's executor, with basic leaf fields read and coerced in one step."""
+    """graphql-core's executor, with basic leaf fields read and coerced in one step, and related records'
+    resolvers called and their objects completed directly (see the module's docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -28,9 +28,11 @@ Tree = dict[str, "Tree"]
 """The fields a query selects below a field, by GraphQL name, fragments merged in."""
 
 
-def now_or_later(info: Info, collection: str, ids: Sequence[str], build: Callable[[list[Any]], R]) -> Any:
+def now_or_later(info: Info, collection: str, ids: Sequence[str],
+                 build: Callable[[list[Any]], Any] | _Shown) -> Any:
     """`build(records)` now when the records with these ids have been read in this request; otherwise an
-    awaitable of it. Resolvers return this as their result: graphql-core accepts either."""
+    awaitable of it. Resolvers return this as their result: graphql-core accepts either. `build` is a function
+    of the records, or `every(cls)` / `first(cls)`."""
     loaders = info.context.loaders
     if isinstance(build, _Shown):
         build = build.within(loaders.shown)
@@ -38,7 +40,7 @@ def now_or_later(info: Info, collection: str, ids: Sequence[str], build: Callabl
     if found is not None:
         return build(found)
 
-    async def later() -> R:
+    async def later() -> Any:
         return build(await loaders.many(collection, ids))
 
     return later()
@@ -68,12 +70,12 @@ class _Shown:
         return lambda found: [made(o) for o in found]
 
 
-def every(cls: Any) -> Any:
+def every(cls: Any) -> _Shown:
     """Build: each record found, as `cls`."""
     return _Shown(cls, one=False)
 
 
-def first(cls: Any) -> Any:
+def first(cls: Any) -> _Shown:
     """Build: the one record found, as `cls`, or None."""
     return _Shown(cls, one=True)
 
